@@ -1,0 +1,154 @@
+/** `capture`, `export`, `reingest`, `backfill`. */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { requireProvinces } from '../config/load.ts';
+import { currentPeriod, type Period } from '../domain/periods.ts';
+import { log } from '../log.ts';
+import { createPortalHttp } from '../portal/client.ts';
+import { LEGACY_SOURCE } from '../portal/dvcqg/legacy.ts';
+import { runCapture, type CaptureReport } from '../snapshots/capture.ts';
+import { toCsv } from '../snapshots/csv.ts';
+import { reingestCapture } from '../snapshots/ingest.ts';
+import { EXPORT_COLUMNS, exportRows, latestDataSnapshots } from '../snapshots/series.ts';
+import { parseAsOf, parseChoice, parseId } from './args.ts';
+import { action, CommandError, getConfig, printJson, UsageError, withDatabase } from './context.ts';
+
+function captureSummary(r: CaptureReport) {
+  const httpRequests = r.results.reduce((n, x) => n + (x.reused ? 0 : x.pages + x.attempts - 1), 0);
+  return {
+    capture: r.captureId,
+    captures: 1,
+    source: r.source,
+    period: r.period,
+    capturedAt: r.capturedAt,
+    requests: r.requests,
+    httpRequests,
+    snapshots: r.ingest?.snapshots.length ?? 0,
+    unchanged: r.ingest?.snapshots.filter((s) => s.unchanged).length ?? 0,
+    observations: r.ingest?.observations ?? 0,
+    units: r.ingest?.units ?? 0,
+    outcomes: r.results.map((x) => ({ request: x.requestKey, endpoint: x.endpoint, outcome: x.outcome, attempts: x.attempts, pages: x.pages, detail: x.detail })),
+    failure: r.failure && { request: r.failure.requestKey, endpoint: r.failure.endpoint, outcome: r.failure.outcome, status: r.failure.status, detail: r.failure.detail },
+    notes: r.ingest?.notes ?? [],
+  };
+}
+
+function printCaptureHuman(s: ReturnType<typeof captureSummary>): void {
+  const out = process.stdout;
+  out.write(`Capture ${s.capture} (${s.source}, ${s.period}, ${s.capturedAt}): ${s.outcomes.length}/${s.requests} requests done.\n`);
+  if (s.failure) {
+    out.write(`FAILED: ${s.failure.endpoint} ${s.failure.outcome} — ${s.failure.detail}\n`);
+    if (s.failure.outcome === 'blocked') out.write('The portal is blocking this client: no further request was made. Check access from this server before trying again.\n');
+    return;
+  }
+  out.write(`${s.snapshots} snapshot(s), ${s.unchanged} unchanged, ${s.observations} observations, ${s.units} units.\n`);
+  for (const n of s.notes) out.write(`note: ${n}\n`);
+}
+
+export function registerCapture(program: Command): void {
+  program
+    .command('capture')
+    .description('fetch and store one capture now, without alerts or mail (ops "try the portal")')
+    .option('--as-of <iso>', 'capture time stamp, ISO-8601 with zone (default: now)')
+    .option('--json', 'JSON summary on stdout')
+    .action(
+      action(async (opts: { asOf?: string; json?: boolean }) => {
+        const config = getConfig();
+        const provinces = requireProvinces(config);
+        const asOf = parseAsOf(opts.asOf);
+        const period = currentPeriod(config.period, asOf, config.schedule.timezone);
+        const http = createPortalHttp(config);
+        const report = await withDatabase(config, ({ database }) =>
+          runCapture({ db: database.db, http, baseUrl: config.env.dvcqgBaseUrl, log: log(), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs }, { period, provinces, capturedAt: asOf }),
+        );
+        const summary = captureSummary(report);
+        if (opts.json) printJson(summary);
+        else printCaptureHuman(summary);
+        return report.failure ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('export')
+    .description('observations as CSV / JSON / XLSX (default: every snapshot of the latest capture with data)')
+    .option('--snapshot <id>', 'latest | all | snapshot ID', 'latest')
+    .option('--unit <code>', 'only this unit (with --snapshot all: its whole series)')
+    .option('--format <fmt>', 'csv | json | xlsx', 'csv')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(
+      action(async (opts: { snapshot: string; unit?: string; format: string; out?: string }) => {
+        const format = parseChoice(opts.format, ['csv', 'json', 'xlsx'] as const, '--format');
+        if (format === 'xlsx' && !opts.out) throw new UsageError('--format xlsx needs --out FILE.xlsx');
+        const config = getConfig();
+        await withDatabase(config, async ({ database }) => {
+          let snapshotIds: number[] | undefined;
+          if (opts.snapshot === 'latest') snapshotIds = (await latestDataSnapshots(database.db, 'dvcqg')).map((s) => s.id);
+          else if (opts.snapshot !== 'all') snapshotIds = [parseId(opts.snapshot, '--snapshot')];
+          const rows = await exportRows(database.db, { snapshotIds, unit: opts.unit });
+          if (format === 'xlsx') {
+            const { writeXlsx } = await import('../report/xlsx.ts');
+            await writeXlsx(rows, opts.out!);
+            process.stderr.write(`Wrote ${rows.length} observations to ${opts.out}\n`);
+            return;
+          }
+          const text = format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : toCsv(EXPORT_COLUMNS, rows);
+          if (opts.out) {
+            await writeFile(opts.out, text, 'utf8');
+            process.stderr.write(`Wrote ${rows.length} observations to ${opts.out}\n`);
+          } else process.stdout.write(text);
+        });
+      }),
+    );
+
+  program
+    .command('reingest')
+    .description('re-parse the stored raw payloads of a capture (after a parser fix), without touching the portal')
+    .requiredOption('--capture <id>', 'capture ID')
+    .option('--json', 'JSON summary')
+    .action(
+      action(async (opts: { capture: string; json?: boolean }) => {
+        const id = parseId(opts.capture, '--capture');
+        const config = getConfig();
+        const report = await withDatabase(config, ({ database }) => reingestCapture(database.db, id));
+        if (opts.json) printJson(report);
+        else process.stdout.write(`Re-ingested capture ${id}: ${report.snapshots.length} snapshot(s), ${report.observations} observations.\n`);
+      }),
+    );
+
+  program
+    .command('backfill')
+    .description('import history from the legacy rest.jsp API (source dvcqg-legacy, never compared with 2026 scores)')
+    .requiredOption('--legacy', 'use the legacy API (the only backfill source)')
+    .requiredOption('--from <year>', 'first year, e.g. 2022')
+    .requiredOption('--to <year>', 'last year, e.g. 2025')
+    .option('--json', 'JSON summary')
+    .action(
+      action(async (opts: { from: string; to: string; json?: boolean }) => {
+        const from = parseId(opts.from, '--from');
+        const to = parseId(opts.to, '--to');
+        if (from > to || from < 2022 || to > 2025) throw new UsageError('--from/--to must be years between 2022 and 2025 (the legacy API\'s range), from ≤ to');
+        const config = getConfig();
+        const provinces = requireProvinces(config);
+        const http = createPortalHttp(config);
+        const reports = await withDatabase(config, async ({ database }) => {
+          const out: ReturnType<typeof captureSummary>[] = [];
+          for (let year = from; year <= to; year++) {
+            const period: Period = { type: 'year', year };
+            // A closed year is stamped at its last day, so it sorts before the 2026 captures.
+            const capturedAt = new Date(Date.UTC(year, 11, 31, 16, 59, 59));
+            const r = await runCapture(
+              { db: database.db, http, baseUrl: config.env.dvcqgBaseUrl, log: log(), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs },
+              { source: LEGACY_SOURCE, period, provinces, capturedAt },
+            );
+            out.push(captureSummary(r));
+            if (r.failure) break;
+          }
+          return out;
+        });
+        if (opts.json) printJson({ years: reports });
+        else for (const r of reports) printCaptureHuman(r);
+        if (reports.some((r) => r.failure)) throw new CommandError('backfill stopped: see the failure above', 1);
+      }),
+    );
+}
+

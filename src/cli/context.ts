@@ -1,0 +1,88 @@
+/**
+ * What every command shares: config loading, the database, exit codes and error printing.
+ * Exit codes: 0 ok, 1 failure, 2 bad input (config, arguments, files).
+ */
+import { ConfigError, loadConfig, type Config } from '../config/load.ts';
+import { openDatabase, type Database } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { log, setLogLevel } from '../log.ts';
+
+/** Bad command-line input or input file: exit 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+/** A failure the user should read as one sentence (no stack): exit 1 unless told otherwise. */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface Ctx {
+  config: Config;
+  database: Database;
+}
+
+export function getConfig(): Config {
+  const config = loadConfig();
+  setLogLevel(config.env.logLevel);
+  return config;
+}
+
+/**
+ * Open the database (migrating it first: a command never sees an old schema), run `fn`, close.
+ */
+export async function withDatabase<T>(config: Config, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config.env);
+  try {
+    await migrateToLatest(database.db);
+    return await fn({ config, database });
+  } finally {
+    await database.close();
+  }
+}
+
+function exitCodeOf(e: unknown): number {
+  if (e && typeof e === 'object' && 'exitCode' in e && typeof (e as { exitCode: unknown }).exitCode === 'number') {
+    return (e as { exitCode: number }).exitCode;
+  }
+  return 1;
+}
+
+/** Wrap a command action: print errors for humans on stderr, set the exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      const code = await fn(...args);
+      process.exitCode = code ?? 0;
+    } catch (e) {
+      const code = exitCodeOf(e);
+      if (e instanceof ConfigError) {
+        process.stderr.write(`chiso766: invalid configuration — ${e.message}\n`);
+      } else if (e instanceof UsageError || e instanceof CommandError) {
+        process.stderr.write(`chiso766: ${e.message}\n`);
+      } else if (e instanceof Error) {
+        log().error({ err: e }, e.message);
+        process.stderr.write(`chiso766: ${e.message}\n`);
+      } else {
+        process.stderr.write(`chiso766: ${String(e)}\n`);
+      }
+      process.exitCode = code;
+    }
+  };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** For commands whose issue has not landed yet: honest, exit 1, no fake output. */
+export function notYet(what: string, issue: number): () => Promise<void> {
+  return action(async () => {
+    throw new CommandError(`${what} is not implemented yet (issue #${issue})`);
+  });
+}

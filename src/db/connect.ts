@@ -1,0 +1,120 @@
+/**
+ * The Kysely instance: PostgreSQL through `pg` when DATABASE_URL is set, else embedded PGlite in
+ * `$CHISO766_DATA_DIR/pglite`. Both read `numeric` and `bigint` as JS numbers, so scores and
+ * counts are plain numbers everywhere above this file.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './types.ts';
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: 'postgres' | 'pglite';
+  /** Where the data lives, for messages (URL without password, or the folder). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const NUMERIC_OID = 1700;
+const INT8_OID = 20;
+
+const toNumber = (v: string): number => Number(v);
+
+export class DatabaseInUseError extends Error {
+  readonly exitCode = 1;
+}
+
+export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  return openPglite(path.join(opts.dataDir, 'pglite'));
+}
+
+export function openPostgres(url: string, poolSize = 10): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === NUMERIC_OID || oid === INT8_OID) return toNumber;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const safe = new URL(url);
+  if (safe.password) safe.password = '***';
+  return { db, kind: 'postgres', location: safe.toString(), close: () => db.destroy() };
+}
+
+/**
+ * PGlite is single-process: a lock file keeps a second chiso766 process (say `alerts` while a
+ * `worker` runs) from opening the same folder and corrupting it.
+ */
+async function openPglite(dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  const lockFile = path.join(path.dirname(dir), 'pglite.lock');
+  takeLock(lockFile, dir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGliteDialect } = await import('kysely-pglite-dialect');
+    const client = await PGlite.create(dir, { parsers: { [NUMERIC_OID]: toNumber, [INT8_OID]: toNumber } });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    return {
+      db,
+      kind: 'pglite',
+      location: dir,
+      close: async () => {
+        await db.destroy();
+        releaseLock(lockFile);
+      },
+    };
+  } catch (e) {
+    releaseLock(lockFile);
+    throw e;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    // A zombie still answers kill -0; /proc tells the truth on Linux.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function takeLock(lockFile: string, dir: string): void {
+  for (let i = 0; i < 2; i++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(lockFile, 'utf8').trim());
+      if (holder && holder !== process.pid && processAlive(holder)) {
+        throw new DatabaseInUseError(
+          `the embedded database ${dir} is in use by process ${holder} (a running chiso766 worker?). ` +
+            'PGlite allows one process at a time: stop that process, or set DATABASE_URL to a PostgreSQL server so several processes can share the data.',
+        );
+      }
+      rmSync(lockFile, { force: true }); // stale lock of a dead process
+    }
+  }
+  throw new DatabaseInUseError(`could not lock ${lockFile}`);
+}
+
+function releaseLock(lockFile: string): void {
+  try {
+    if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) rmSync(lockFile, { force: true });
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Raw payloads of a capture → snapshots + observations. One transaction per snapshot: a parse
+ * failure or a crash leaves the raw payloads and no half snapshot. A scope whose payloads hash the
+ * same as its previous snapshot is recorded as *unchanged* (the portal did not recalculate), with
+ * no duplicate observations.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, NewObservation, RawPayload } from '../db/types.ts';
+import { provinceByCode } from '../domain/provinces.ts';
+import type { Endpoint } from '../portal/dvcqg/endpoints.ts';
+import { LEGACY_SOURCE, parseLegacy } from '../portal/dvcqg/legacy.ts';
+import { parseNational, parseProvince, validateResponse, type ScopePages } from '../portal/dvcqg/parse.ts';
+import { sha256 } from '../portal/http.ts';
+import type { ParsedObservation, ParsedScope } from '../portal/types.ts';
+import { upsertUnits } from '../units/registry.ts';
+import { baseKey, pageOfKey } from './raw.ts';
+
+export interface SnapshotReport {
+  scope: string;
+  snapshotId: number;
+  unchanged: boolean;
+  sameAsSnapshotId: number | null;
+  observations: number;
+  units: number;
+  notes: string[];
+}
+
+export interface IngestReport {
+  captureId: number;
+  snapshots: SnapshotReport[];
+  observations: number;
+  units: number;
+  /** Every scope hashed the same as its previous snapshot. */
+  unchanged: boolean;
+  notes: string[];
+}
+
+export interface IngestHooks {
+  /** Called inside the snapshot's transaction after the snapshot row and before observations (tests). */
+  afterSnapshotRow?: (scope: string) => void | Promise<void>;
+}
+
+/** Hash of a scope's content: the sorted (request, body hash) pairs. */
+export function contentHash(payloads: readonly Pick<RawPayload, 'request_key' | 'sha256'>[]): string {
+  return sha256(
+    payloads
+      .map((p) => `${p.request_key}:${p.sha256}`)
+      .sort()
+      .join('\n'),
+  );
+}
+
+/** Parse the payloads of one scope of a capture with the right adapter. Pure apart from throwing. */
+export function parseScope(source: string, scope: string, payloads: readonly RawPayload[]): ParsedScope {
+  if (source === LEGACY_SOURCE) return parseLegacy(payloads[0]!.request_key, scope, payloads[0]!.body!);
+  const root = scope === 'national' ? null : provinceByCode(scope).rootDepartmentId;
+  if (scope === 'national') {
+    const p = payloads[0]!;
+    return parseNational(validateResponse(p.request_key, 'service-results', scope, null, p.body!));
+  }
+  const pages: ScopePages = {};
+  const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
+  for (const p of sorted) {
+    const endpoint = p.endpoint as Endpoint;
+    (pages[endpoint] ??= []).push(validateResponse(p.request_key, endpoint, scope, root, p.body!));
+  }
+  return parseProvince(scope, pages);
+}
+
+function toRows(snapshotId: number, observations: readonly ParsedObservation[], notes: string[]): NewObservation[] {
+  const seen = new Set<string>();
+  const rows: NewObservation[] = [];
+  for (const o of observations) {
+    const key = `${o.unitCode}|${o.metric}`;
+    if (seen.has(key)) {
+      notes.push(`${o.unitCode} ${o.metric} appears twice in the capture; the first value is kept`);
+      continue;
+    }
+    seen.add(key);
+    rows.push({
+      snapshot_id: snapshotId,
+      unit_code: o.unitCode,
+      metric: o.metric,
+      score: o.score,
+      max_score: o.maxScore,
+      ratio: o.ratio,
+      numerator: o.numerator,
+      denominator: o.denominator,
+      rank: o.rank,
+      peer_rank: o.peerRank,
+      present: o.present,
+      quality: o.quality,
+    });
+  }
+  return rows;
+}
+
+/** Multi-row inserts of ~1,000 rows (12 parameters each): no per-row round trips. */
+export async function insertObservations(trx: Kysely<DB> | Transaction<DB>, rows: NewObservation[]): Promise<void> {
+  const CHUNK = 1000;
+  for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('observations').values(rows.slice(i, i + CHUNK)).execute();
+}
+
+function groupByScope(payloads: readonly RawPayload[]): Map<string, RawPayload[]> {
+  const out = new Map<string, RawPayload[]>();
+  for (const p of payloads) out.set(p.scope, [...(out.get(p.scope) ?? []), p]);
+  // The national ranking first: province snapshots are read against it.
+  return new Map([...out.entries()].sort(([a], [b]) => (a === 'national' ? -1 : b === 'national' ? 1 : a.localeCompare(b))));
+}
+
+async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boolean): Promise<RawPayload[]> {
+  const rows = await db
+    .selectFrom('raw_payloads')
+    .selectAll()
+    .where('capture_id', '=', captureId)
+    .where('outcome', 'in', includeDrift ? ['ok', 'drift'] : ['ok'])
+    .orderBy('id')
+    .execute();
+  // Per request: the accepted payload, or (re-ingest after a parser fix) the latest drifted one.
+  const best = new Map<string, RawPayload>();
+  for (const r of rows) {
+    const current = best.get(r.request_key);
+    if (!current || (current.outcome !== 'ok' && (r.outcome === 'ok' || r.id > current.id))) best.set(r.request_key, { ...r, body: r.body ? Buffer.from(r.body) : null });
+  }
+  return [...best.values()].sort((a, b) => a.id - b.id);
+}
+
+export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: IngestHooks = {}): Promise<IngestReport> {
+  const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirstOrThrow();
+  const payloads = await loadPayloads(db, captureId, false);
+  const reports: SnapshotReport[] = [];
+  for (const [scope, scopePayloads] of groupByScope(payloads)) {
+    const existing = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
+    if (existing) {
+      reports.push({ scope, snapshotId: existing.id, unchanged: existing.unchanged, sameAsSnapshotId: existing.same_as_snapshot_id, observations: existing.unchanged ? 0 : existing.observation_count, units: 0, notes: [] });
+      continue;
+    }
+    const hash = contentHash(scopePayloads);
+    const previous = await db
+      .selectFrom('snapshots')
+      .select(['id', 'content_hash', 'same_as_snapshot_id'])
+      .where('source', '=', capture.source)
+      .where('scope', '=', scope)
+      .where('period_key', '=', capture.period_key)
+      .where('captured_at', '<=', capture.captured_at)
+      .where('capture_id', '!=', captureId)
+      .orderBy('captured_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (previous && previous.content_hash === hash) {
+      const sameAs = previous.same_as_snapshot_id ?? previous.id;
+      const row = await db
+        .insertInto('snapshots')
+        .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, unchanged: true, same_as_snapshot_id: sameAs, meta: null })
+        .onConflict((oc) => oc.columns(['capture_id', 'scope']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (row) reports.push({ scope, snapshotId: row.id, unchanged: true, sameAsSnapshotId: sameAs, observations: 0, units: 0, notes: [] });
+      continue;
+    }
+    const parsed = parseScope(capture.source, scope, scopePayloads);
+    const notes = [...parsed.notes];
+    const report = await db.transaction().execute(async (trx) => {
+      const snap = await trx
+        .insertInto('snapshots')
+        .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, meta: JSON.stringify({ ...parsed.meta, notes }) })
+        .onConflict((oc) => oc.columns(['capture_id', 'scope']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!snap) return null; // a concurrent run of the same job wrote it first
+      await hooks.afterSnapshotRow?.(scope);
+      await upsertUnits(trx, parsed.units, capture.captured_at);
+      const rows = toRows(snap.id, parsed.observations, notes);
+      await insertObservations(trx, rows);
+      await trx.updateTable('snapshots').set({ observation_count: rows.length, meta: JSON.stringify({ ...parsed.meta, notes }) }).where('id', '=', snap.id).execute();
+      return { scope, snapshotId: snap.id, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: parsed.units.length, notes };
+    });
+    if (report) reports.push(report);
+  }
+  const unchanged = reports.length > 0 && reports.every((r) => r.unchanged);
+  await db
+    .updateTable('captures')
+    .set({ state: unchanged ? 'unchanged' : 'complete', finished_at: new Date() })
+    .where('id', '=', captureId)
+    .execute();
+  return {
+    captureId,
+    snapshots: reports,
+    observations: reports.reduce((n, r) => n + r.observations, 0),
+    units: reports.reduce((n, r) => n + r.units, 0),
+    unchanged,
+    notes: reports.flatMap((r) => r.notes),
+  };
+}
+
+/**
+ * Re-parse a capture's stored raw payloads (after a parser fix), without touching the portal.
+ * Each scope's observations are replaced in one transaction; unchanged snapshots stay as they are.
+ * Payloads that failed validation earlier (drift) are tried again.
+ */
+export async function reingestCapture(db: Kysely<DB>, captureId: number): Promise<IngestReport> {
+  const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirst();
+  if (!capture) throw new Error(`capture ${captureId} does not exist (see chiso766 capture --json or the captures table)`);
+  const payloads = await loadPayloads(db, captureId, true);
+  const reports: SnapshotReport[] = [];
+  for (const [scope, scopePayloads] of groupByScope(payloads)) {
+    const snapshot = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
+    if (snapshot?.unchanged) {
+      reports.push({ scope, snapshotId: snapshot.id, unchanged: true, sameAsSnapshotId: snapshot.same_as_snapshot_id, observations: 0, units: 0, notes: [] });
+      continue;
+    }
+    const parsed = parseScope(capture.source, scope, scopePayloads);
+    const notes = [...parsed.notes];
+    const hash = contentHash(scopePayloads);
+    const report = await db.transaction().execute(async (trx) => {
+      let snapshotId: number;
+      if (snapshot) {
+        await trx.deleteFrom('observations').where('snapshot_id', '=', snapshot.id).execute();
+        snapshotId = snapshot.id;
+      } else {
+        const row = await trx
+          .insertInto('snapshots')
+          .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, meta: null })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        snapshotId = row.id;
+      }
+      await upsertUnits(trx, parsed.units, capture.captured_at);
+      const rows = toRows(snapshotId, parsed.observations, notes);
+      await insertObservations(trx, rows);
+      await trx.updateTable('snapshots').set({ observation_count: rows.length, content_hash: hash, meta: JSON.stringify({ ...parsed.meta, notes, reingestedAt: new Date().toISOString() }) }).where('id', '=', snapshotId).execute();
+      return { scope, snapshotId, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: parsed.units.length, notes };
+    });
+    reports.push(report);
+  }
+  await db.updateTable('captures').set({ state: 'complete', finished_at: new Date() }).where('id', '=', captureId).where('state', '=', 'failed').execute();
+  return {
+    captureId,
+    snapshots: reports,
+    observations: reports.reduce((n, r) => n + r.observations, 0),
+    units: reports.reduce((n, r) => n + r.units, 0),
+    unchanged: false,
+    notes: reports.flatMap((r) => r.notes),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The raw archive: the exact bytes of every portal answer, written before anything is parsed.
+ * Never edited. One accepted (`ok`) payload per request of a capture; failed attempts are kept
+ * beside it as evidence (the first WAF page, the 500s, the drifted body).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, Outcome, RawPayload } from '../db/types.ts';
+import type { PortalResponse } from '../portal/http.ts';
+
+type Conn = Kysely<DB> | Transaction<DB>;
+
+export interface RawRequestInfo {
+  requestKey: string;
+  scope: string;
+  endpoint: string;
+}
+
+export async function archiveResponse(
+  db: Conn,
+  captureId: number,
+  info: RawRequestInfo,
+  res: PortalResponse,
+  attempt: number,
+  outcome: Outcome = res.outcome,
+  detail: string | null = res.detail,
+): Promise<number | null> {
+  const row = {
+    capture_id: captureId,
+    request_key: info.requestKey,
+    scope: info.scope,
+    endpoint: info.endpoint,
+    method: res.request.method,
+    url: res.request.url,
+    request_body: res.request.body ?? null,
+    request_headers: JSON.stringify(res.requestHeaders),
+    status: res.status,
+    response_headers: JSON.stringify(res.headers),
+    body: res.body,
+    sha256: res.sha256,
+    outcome,
+    detail,
+    attempt,
+    fetched_at: res.fetchedAt,
+    duration_ms: res.durationMs,
+  };
+  if (outcome !== 'ok') {
+    const r = await db.insertInto('raw_payloads').values(row).returning('id').executeTakeFirstOrThrow();
+    return r.id;
+  }
+  // At-least-once jobs: a second accepted answer for the same request is not stored twice.
+  const r = await db
+    .insertInto('raw_payloads')
+    .values(row)
+    .onConflict((oc) => oc.columns(['capture_id', 'request_key']).where('outcome', '=', 'ok').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
+/** Accepted payloads of a capture, in request order (pages after their first page). */
+export async function acceptedPayloads(db: Conn, captureId: number): Promise<RawPayload[]> {
+  const rows = await db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).where('outcome', '=', 'ok').orderBy('id').execute();
+  return rows.map((r) => ({ ...r, body: r.body ? Buffer.from(r.body) : null }));
+}
+
+export async function acceptedPayloadKeys(db: Conn, captureId: number, keyPrefix: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('raw_payloads')
+    .select('request_key')
+    .where('capture_id', '=', captureId)
+    .where('outcome', '=', 'ok')
+    .where((eb) => eb.or([eb('request_key', '=', keyPrefix), eb('request_key', 'like', `${keyPrefix}.p%`)]))
+    .execute();
+  return rows.map((r) => r.request_key);
+}
+
+/** Page number from a request key: `transparency.H19` → 1, `transparency.H19.p3` → 3. */
+export function pageOfKey(key: string): number {
+  const m = /\.p(\d+)$/.exec(key);
+  return m ? Number(m[1]) : 1;
+}
+
+/** The request key without its page suffix. */
+export function baseKey(key: string): string {
+  return key.replace(/\.p\d+$/, '');
+}

@@ -1,0 +1,99 @@
+/**
+ * Unit registry: units keyed by portal code, every name seen (with first/last time), and aliases
+ * (2026 UUIDs, legacy numeric IDs, provincial agency ids). Names and parents change; codes do not.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB, UnitKind } from '../db/types.ts';
+import type { UnitSeen } from '../portal/types.ts';
+import { compareUnitCodes } from '../domain/format.ts';
+
+type Conn = Kysely<DB> | Transaction<DB>;
+
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Insert or refresh units in bulk (a few statements, not one per row). A capture older than what
+ * is stored (a backfill) adds names and aliases but does not overwrite the current name or kind.
+ */
+export async function upsertUnits(db: Conn, units: UnitSeen[], seenAt: Date): Promise<void> {
+  const unique = new Map<string, UnitSeen>();
+  for (const u of units) if (!unique.has(u.code)) unique.set(u.code, u);
+  const list = [...unique.values()];
+  for (const part of chunks(list)) {
+    await db
+      .insertInto('units')
+      .values(part.map((u) => ({ code: u.code, kind: u.kind, parent_code: u.parentCode, province_code: u.provinceCode, name: u.name, first_seen_at: seenAt, last_seen_at: seenAt })))
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet({
+          name: sql`case when excluded.last_seen_at >= units.last_seen_at then excluded.name else units.name end`,
+          kind: sql`case when excluded.last_seen_at >= units.last_seen_at then excluded.kind else units.kind end`,
+          parent_code: sql`case when excluded.last_seen_at >= units.last_seen_at then excluded.parent_code else units.parent_code end`,
+          first_seen_at: sql`least(units.first_seen_at, excluded.first_seen_at)`,
+          last_seen_at: sql`greatest(units.last_seen_at, excluded.last_seen_at)`,
+        }),
+      )
+      .execute();
+    await db
+      .insertInto('unit_names')
+      .values(part.map((u) => ({ unit_code: u.code, name: u.name, first_seen_at: seenAt, last_seen_at: seenAt })))
+      .onConflict((oc) =>
+        oc.columns(['unit_code', 'name']).doUpdateSet({
+          first_seen_at: sql`least(unit_names.first_seen_at, excluded.first_seen_at)`,
+          last_seen_at: sql`greatest(unit_names.last_seen_at, excluded.last_seen_at)`,
+        }),
+      )
+      .execute();
+  }
+  const aliases = new Map<string, { system: string; alias: string; unit_code: string; first_seen_at: Date }>();
+  for (const u of list) for (const a of u.aliases) aliases.set(`${a.system}|${a.alias}`, { system: a.system, alias: a.alias, unit_code: u.code, first_seen_at: seenAt });
+  for (const part of chunks([...aliases.values()])) {
+    await db.insertInto('unit_aliases').values(part).onConflict((oc) => oc.columns(['system', 'alias']).doNothing()).execute();
+  }
+}
+
+export interface UnitRow {
+  code: string;
+  kind: UnitKind;
+  parentCode: string | null;
+  provinceCode: string;
+  name: string;
+  aliases: { system: string; alias: string }[];
+  names: string[];
+}
+
+export async function listUnits(db: Conn, provinceCodes?: readonly string[]): Promise<UnitRow[]> {
+  let q = db.selectFrom('units').selectAll();
+  if (provinceCodes && provinceCodes.length > 0) q = q.where('province_code', 'in', provinceCodes);
+  const units = await q.execute();
+  const codes = units.map((u) => u.code);
+  const aliases = codes.length ? await db.selectFrom('unit_aliases').select(['unit_code', 'system', 'alias']).where('unit_code', 'in', codes).execute() : [];
+  const names = codes.length ? await db.selectFrom('unit_names').select(['unit_code', 'name']).where('unit_code', 'in', codes).orderBy('first_seen_at').execute() : [];
+  const aliasBy = new Map<string, { system: string; alias: string }[]>();
+  for (const a of aliases) aliasBy.set(a.unit_code, [...(aliasBy.get(a.unit_code) ?? []), { system: a.system, alias: a.alias }]);
+  const namesBy = new Map<string, string[]>();
+  for (const n of names) namesBy.set(n.unit_code, [...(namesBy.get(n.unit_code) ?? []), n.name]);
+  return units
+    .map((u) => ({
+      code: u.code,
+      kind: u.kind,
+      parentCode: u.parent_code,
+      provinceCode: u.province_code,
+      name: u.name,
+      aliases: aliasBy.get(u.code) ?? [],
+      names: namesBy.get(u.code) ?? [u.name],
+    }))
+    .sort((a, b) => compareUnitCodes(a.code, b.code));
+}
+
+/** code → current name, for labelling output. */
+export async function unitNames(db: Conn, codes: readonly string[]): Promise<Map<string, { name: string; kind: UnitKind }>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom('units').select(['code', 'name', 'kind']).where('code', 'in', [...new Set(codes)]).execute();
+  return new Map(rows.map((r) => [r.code, { name: r.name, kind: r.kind }]));
+}
