@@ -1,12 +1,199 @@
 /** `run-once`, `worker`, `jobs failed|retry`, `resync`. */
 import type { Command } from 'commander';
-import { notYet } from './context.ts';
+import { requireProvinces } from '../config/load.ts';
+import { isoLocal } from '../domain/format.ts';
+import { mondayOfWeek, parseWeekKey } from '../domain/periods.ts';
+import { listFailedJobs, retryFailedJobs } from '../queue/admin.ts';
+import { enqueueCycle } from '../queue/cycle.ts';
+import { createRuntime, type Runtime } from '../queue/runtime.ts';
+import { startTrigger } from '../queue/trigger.ts';
+import { cycleSummary, waitForCycle, type CycleSummary, type WaitOutcome } from '../queue/wait.ts';
+import { startWorkers } from '../queue/workers.ts';
+import { startServer } from '../server/app.ts';
+import type { Cycle } from '../db/types.ts';
+import { parseAsOf } from './args.ts';
+import { action, getConfig, printJson, UsageError, withDatabase, type Ctx } from './context.ts';
+import { table } from './output.ts';
+
+/** Progress on a TTY (current job, done/total); nothing when piped. */
+function progressPrinter(): ((p: { done: number; total: number; current: string | null }) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = '';
+  return (p) => {
+    const line = `  ${p.done}/${p.total} jobs done${p.current ? ` — ${p.current}` : ''}`;
+    if (line !== last) process.stderr.write(`\r\x1b[K${line}`);
+    last = line;
+  };
+}
+
+function printSummary(s: CycleSummary, json: boolean | undefined): void {
+  if (json) {
+    printJson(s);
+    return;
+  }
+  const out = process.stdout;
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  out.write(`Cycle ${s.cycle} (${s.week}, ${s.period}): ${s.state}\n`);
+  out.write(`  captures ${s.captures}, snapshots ${s.snapshots} (${s.unchanged} unchanged), observations ${s.observations}\n`);
+  out.write(`  alerts opened ${s.alerts.opened}, kept ${s.alerts.kept}, resolved ${s.alerts.resolved}; e-mails queued ${s.emails.queued}, sent ${s.emails.sent}\n`);
+  if (s.recheckAt) out.write(`  the portal has not recalculated yet: a re-check is scheduled at ${s.recheckAt} (run \`chiso766 worker\` to have it done)\n`);
+  for (const f of s.failedJobs) out.write(`  FAILED ${f.queue} ${f.id} after ${f.attempts} attempt(s): ${f.failedReason}\n`);
+  if (s.failedJobs.length) out.write('  The cycle is kept and can resume: fix the cause, then `chiso766 jobs retry --all --wait`.\n');
+}
+
+/** Run in-process workers while waiting for one cycle. */
+async function runCycleInProcess(ctx: Ctx, start: (rt: Runtime) => Promise<Cycle>): Promise<{ summary: CycleSummary; outcome: WaitOutcome }> {
+  const rt = await createRuntime(ctx.config, ctx.database.db);
+  const workers = await startWorkers(rt);
+  try {
+    const cycle = await start(rt);
+    const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
+    return { summary: await cycleSummary(rt, cycle.id, outcome.failedJobs), outcome };
+  } finally {
+    await workers.close(10_000);
+    await rt.close();
+  }
+}
 
 export function registerCycle(program: Command): void {
-  program.command('run-once').description('one full cycle — fetch → ingest → evaluate → notify → send — through the queues; waits for the end').option('--as-of <iso>', 'capture time (backfills, tests)').option('--json', 'JSON summary').action(notYet('run-once', 4));
-  program.command('worker').description('long-running: cron trigger, queue workers, HTTP server (/healthz, /metrics, /ops)').action(notYet('worker', 4));
+  program
+    .command('run-once')
+    .description('one full cycle — fetch → ingest → evaluate → notify → send — through the queues; waits for the end')
+    .option('--as-of <iso>', 'capture time stamp, ISO-8601 with zone (backfills, tests; default: now)')
+    .option('--json', 'JSON summary on stdout')
+    .action(
+      action(async (opts: { asOf?: string; json?: boolean }) => {
+        const config = getConfig();
+        requireProvinces(config);
+        const asOf = parseAsOf(opts.asOf);
+        const { summary, outcome } = await withDatabase(config, (ctx) =>
+          runCycleInProcess(ctx, async (rt) => {
+            const { cycle, created } = await enqueueCycle(rt, { asOf });
+            if (!created) rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
+            return cycle;
+          }),
+        );
+        printSummary(summary, opts.json);
+        return outcome.state === 'failed' || outcome.state === 'timeout' ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('resync')
+    .description('force a new capture for a past week (recorded as a forced cycle)')
+    .requiredOption('--week <YYYY-Www>', 'ISO week, e.g. 2026-W47')
+    .option('--json', 'JSON summary on stdout')
+    .action(
+      action(async (opts: { week: string; json?: boolean }) => {
+        const wk = parseWeekKey(opts.week);
+        if (!wk) throw new UsageError(`--week "${opts.week}" is not an ISO week such as 2026-W47`);
+        const config = getConfig();
+        requireProvinces(config);
+        // The capture is stamped at the week's Monday 04:00 local time, when the cron would have run.
+        const asOf = new Date(mondayOfWeek(wk.year, wk.week, config.schedule.timezone).getTime() + 4 * 3600_000);
+        if (asOf.getTime() > Date.now()) throw new UsageError(`--week ${opts.week} has not started yet`);
+        const { summary, outcome } = await withDatabase(config, (ctx) => runCycleInProcess(ctx, async (rt) => (await enqueueCycle(rt, { asOf, forced: true })).cycle));
+        printSummary(summary, opts.json);
+        return outcome.state === 'failed' || outcome.state === 'timeout' ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('worker')
+    .description('long-running: cron trigger, queue workers, HTTP server (/healthz, /metrics, /ops); graceful stop on SIGTERM')
+    .option('--no-cron', 'do not start the weekly trigger (workers and HTTP only)')
+    .action(
+      action(async (opts: { cron: boolean }) => {
+        const config = getConfig();
+        requireProvinces(config);
+        await withDatabase(config, async ({ database }) => {
+          const rt = await createRuntime(config, database.db);
+          const workers = await startWorkers(rt);
+          const server = await startServer(rt, config.env.port);
+          const trigger = opts.cron ? startTrigger(rt) : null;
+          rt.log.info(
+            { port: config.env.port, url: server.url, next: trigger?.nextRun()?.toISOString() ?? null },
+            `worker ready: ${server.url}/healthz, /metrics${config.env.opsToken ? ', /ops' : ' (ops UI disabled: no CHISO766_OPS_TOKEN)'}; ` +
+              (trigger ? `next cycle at ${isoLocal(trigger.nextRun()!, config.schedule.timezone)} (${config.schedule.cron}, ${config.schedule.timezone})` : 'cron disabled'),
+          );
+          // Graceful stop: no new jobs, finish the active ones (bounded), close connections.
+          await new Promise<void>((resolve) => {
+            const stop = (signal: string) => {
+              rt.log.info(`${signal}: stopping — finishing active jobs first`);
+              resolve();
+            };
+            process.once('SIGTERM', () => stop('SIGTERM'));
+            process.once('SIGINT', () => stop('SIGINT'));
+          });
+          await trigger?.stop();
+          await workers.close(Number(process.env.CHISO766_SHUTDOWN_GRACE_MS) || 60_000);
+          await server.close();
+          await rt.close();
+          rt.log.info('worker stopped');
+        });
+      }),
+    );
+
   const jobs = program.command('jobs').description('BullMQ jobs');
-  jobs.command('failed').description('failed jobs: id, name, queue, attempts, reason').option('--json').action(notYet('jobs failed', 4));
-  jobs.command('retry').description('retry failed jobs').argument('[ids...]').option('--all').option('--wait', 'wait for their cycle to finish').action(notYet('jobs retry', 4));
-  program.command('resync').description('force a new capture for a past week').requiredOption('--week <YYYY-Www>').action(notYet('resync', 4));
+  jobs
+    .command('failed')
+    .description('failed jobs: id, name, queue, attempts, failedReason, finishedOn')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (opts: { json?: boolean }) => {
+        const config = getConfig();
+        const rows = await withDatabase(config, async ({ database }) => {
+          const rt = await createRuntime(config, database.db);
+          try {
+            return await listFailedJobs(rt);
+          } finally {
+            await rt.close();
+          }
+        });
+        if (opts.json) printJson(rows);
+        else if (rows.length === 0) process.stdout.write('No failed jobs.\n');
+        else process.stdout.write(table(['id', 'queue', 'attempts', 'finished', 'reason'], rows.map((r) => [r.id, r.queue, r.attempts, r.finishedOn, r.failedReason])));
+      }),
+    );
+  jobs
+    .command('retry')
+    .description('retry failed jobs by id, or --all; --wait runs workers here until their cycles finish')
+    .argument('[ids...]', 'job ids (see jobs failed)')
+    .option('--all', 'every failed job')
+    .option('--wait', 'wait for their cycles to finish (runs workers in this process)')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (ids: string[], opts: { all?: boolean; wait?: boolean; json?: boolean }) => {
+        if (!opts.all && ids.length === 0) throw new UsageError('give job ids or --all');
+        if (opts.all && ids.length > 0) throw new UsageError('give job ids or --all, not both');
+        const config = getConfig();
+        return withDatabase(config, async ({ database }) => {
+          const rt = await createRuntime(config, database.db);
+          const workers = opts.wait ? await startWorkers(rt) : null;
+          try {
+            const retried = await retryFailedJobs(rt, { ids, all: opts.all });
+            const cycleIds = [...new Set(retried.map((r) => r.cycleId).filter((c): c is number => c !== null))];
+            const results: { retried: typeof retried; cycles: CycleSummary[] } = { retried, cycles: [] };
+            let failed = false;
+            if (opts.wait) {
+              for (const id of cycleIds) {
+                const cycle = await rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+                const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
+                if (outcome.state === 'failed' || outcome.state === 'timeout') failed = true;
+                results.cycles.push(await cycleSummary(rt, id, outcome.failedJobs));
+              }
+            }
+            if (opts.json) printJson(results);
+            else {
+              process.stdout.write(retried.length ? `Retried ${retried.length} job(s): ${retried.map((r) => r.id).join(', ')}\n` : 'No failed jobs to retry.\n');
+              for (const s of results.cycles) printSummary(s, false);
+            }
+            return failed ? 1 : 0;
+          } finally {
+            await workers?.close(10_000);
+            await rt.close();
+          }
+        });
+      }),
+    );
 }

@@ -214,7 +214,7 @@ export function classify(
   if (expect === 'json' && (/text\/html/i.test(contentType) || /^\s*</.test(head)) && status < 500) {
     return { outcome: 'blocked', detail: `HTTP ${status} answered with an HTML page instead of JSON — treated as a block page; open the raw payload to see it` };
   }
-  if (status >= 500) return { outcome: 'retryable', detail: `HTTP ${status} — portal error, will retry` };
+  if (status >= 500) return { outcome: 'retryable', detail: `HTTP ${status} — portal error (retryable)` };
   if (status >= 300 && status < 400) {
     return { outcome: 'blocked', detail: `HTTP ${status} redirect to ${headers.location ?? '(no location)'} — the API answered with a redirect (login or block page)` };
   }

@@ -1,0 +1,9 @@
+/** BullMQ processor `fetch`: one portal request into the raw archive. */
+import type { Job } from 'bullmq';
+import type { FetchJobData } from '../src/queue/cycle.ts';
+import type { Runtime } from '../src/queue/runtime.ts';
+import { fetchStage } from '../src/queue/stages.ts';
+
+export default function fetch(job: Job<FetchJobData>, rt: Runtime) {
+  return fetchStage(rt, job);
+}

@@ -1,0 +1,9 @@
+/** BullMQ processor `notify`: digests → outbox → one send job per row. */
+import type { Job } from 'bullmq';
+import type { CycleJobData } from '../src/queue/cycle.ts';
+import type { Runtime } from '../src/queue/runtime.ts';
+import { notifyStage } from '../src/queue/stages.ts';
+
+export default function notify(job: Job<CycleJobData>, rt: Runtime) {
+  return notifyStage(rt, job);
+}

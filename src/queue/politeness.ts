@@ -1,0 +1,58 @@
+/**
+ * Politeness shared by every worker process and machine through Redis: requests to one portal
+ * host are strictly sequential and spaced by `delayMs`, whatever the BullMQ concurrency. The
+ * clock is Redis's (TIME), so machines with skewed clocks still agree.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { sleep, type Politeness } from '../portal/http.ts';
+
+// KEYS[1] lock, KEYS[2] last end (ms); ARGV token, delay ms, lock ttl ms.
+// Returns 0 when the lock is taken, else how long to wait (ms).
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 50 then return 50 end
+  return math.min(ttl, 200)
+end
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+local wait = last + tonumber(ARGV[2]) - now
+if wait > 0 then return wait end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 0
+`;
+
+// KEYS[1] lock, KEYS[2] last end; ARGV token.
+const RELEASE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', KEYS[2], now, 'PX', 86400000)
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
+export class RedisPoliteness implements Politeness {
+  constructor(
+    private readonly redis: Redis,
+    private readonly delayMs: number,
+    private readonly prefix: string,
+    /** A holder that crashed frees the host after this long. */
+    private readonly lockTtlMs = 120_000,
+  ) {}
+
+  async acquire(host: string): Promise<() => Promise<void>> {
+    const token = randomUUID();
+    const lock = `${this.prefix}:polite:${host}:lock`;
+    const last = `${this.prefix}:polite:${host}:last`;
+    for (;;) {
+      const wait = Number(await this.redis.eval(ACQUIRE, 2, lock, last, token, String(this.delayMs), String(this.lockTtlMs)));
+      if (wait === 0) break;
+      await sleep(Math.max(5, Math.min(wait, 1000)));
+    }
+    return async () => {
+      await this.redis.eval(RELEASE, 2, lock, last, token);
+    };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * What jobs and queue helpers share in one process: config, database, portal client (with the
+ * Redis-backed politeness), queues, a logger and a clock. One Redis connection per role.
+ */
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/load.ts';
+import type { DB } from '../db/types.ts';
+import { log as rootLog, type Logger } from '../log.ts';
+import { createPortalHttp } from '../portal/client.ts';
+import type { PortalHttp } from '../portal/http.ts';
+import { assertRedis, redisConnection } from './connection.ts';
+import { QUEUE_NAMES, queuePrefix, type QueueName } from './names.ts';
+import { RedisPoliteness } from './politeness.ts';
+
+export interface Runtime {
+  config: Config;
+  db: Kysely<DB>;
+  prefix: string;
+  http: PortalHttp;
+  log: Logger;
+  queues: Record<QueueName, Queue>;
+  flow: FlowProducer;
+  /** The queue-role connection (also used for the politeness limiter and admin commands). */
+  redis: Redis;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  now?: () => Date;
+  log?: Logger;
+  http?: PortalHttp;
+}
+
+export async function createRuntime(config: Config, db: Kysely<DB>, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const prefix = queuePrefix();
+  const redis = redisConnection(config.env.redisUrl, 'queue');
+  try {
+    await assertRedis(redis, config.env.redisUrl);
+  } catch (e) {
+    redis.disconnect();
+    throw e;
+  }
+  const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })])) as Record<QueueName, Queue>;
+  const flow = new FlowProducer({ connection: redis, prefix });
+  const http = opts.http ?? createPortalHttp(config, new RedisPoliteness(redis, config.env.httpDelayMs, prefix, Math.max(60_000, config.portal.timeoutMs * 2)));
+  return {
+    config,
+    db,
+    prefix,
+    http,
+    log: opts.log ?? rootLog(),
+    queues,
+    flow,
+    redis,
+    now: opts.now ?? (() => new Date()),
+    close: async () => {
+      await flow.close();
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * What each job of the cycle does, called by the thin processors in jobs/. Every stage is safe to
+ * run twice (BullMQ is at-least-once): raw payloads, snapshots, alerts and outbox rows are keyed.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Cycle } from '../db/types.ts';
+import { deadlineInWeek, parsePeriodKey, parseWeekKey } from '../domain/periods.ts';
+import { endpointUrl } from '../portal/dvcqg/endpoints.ts';
+import { fetchDvcqgRequest, type FetchResult } from '../snapshots/capture.ts';
+import { ingestCapture } from '../snapshots/ingest.ts';
+import { raiseAlert, type CycleRef } from '../alerts/lifecycle.ts';
+import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../alerts/source.ts';
+import { evaluateCycle } from '../alerts/evaluate.ts';
+import { queueDigests } from '../mail/notify.ts';
+import { sendOutboxRow } from '../mail/send.ts';
+import { scheduleRecheck, setCycleState, type CycleJobData, type FetchJobData, type SendJobData } from './cycle.ts';
+import { sendJobId } from './names.ts';
+import type { Runtime } from './runtime.ts';
+import { jobOptions } from './cycle.ts';
+
+async function loadCycle(rt: Runtime, id: number): Promise<Cycle> {
+  return rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+function cycleRef(rt: Runtime, cycle: Cycle): CycleRef {
+  return { id: cycle.id, week: cycle.week, at: rt.now() };
+}
+
+/** fetch: one portal request into the raw archive. Retryable → throw (BullMQ retries with backoff); blocked/drift → stop now and tell ops. */
+export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<FetchResult> {
+  const { captureId, spec, cycleId } = job.data;
+  const attempt = job.attemptsMade + 1;
+  const maxAttempts = job.opts.attempts ?? 1;
+  const result = await fetchDvcqgRequest(rt.db, rt.http, rt.config.env.dvcqgBaseUrl, captureId, spec, attempt);
+  if (result.outcome === 'ok') return result;
+  rt.log.warn({ job: job.id, request: spec.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
+  if (result.outcome === 'retryable' && attempt < maxAttempts) throw new Error(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
+  const cycle = await loadCycle(rt, cycleId);
+  await raiseCaptureProblem(rt.db, cycleRef(rt, cycle), {
+    outcome: result.outcome as 'blocked' | 'drift' | 'retryable',
+    scope: spec.scope,
+    endpoint: spec.endpoint,
+    requestKey: spec.key,
+    detail: result.detail,
+    periodKey: cycle.period_key,
+    url: endpointUrl(rt.config.env.dvcqgBaseUrl, spec.endpoint),
+    status: result.status,
+    attempts: attempt,
+  });
+  if (result.outcome === 'retryable') throw new Error(`${result.detail} — gave up after ${attempt} attempts`);
+  throw new UnrecoverableError(`${result.outcome}: ${result.detail} — not retried automatically; fix the cause, then \`chiso766 jobs retry\``);
+}
+
+export async function ingestStage(rt: Runtime, job: Job<CycleJobData>) {
+  const report = await ingestCapture(rt.db, job.data.captureId);
+  const cycle = await loadCycle(rt, job.data.cycleId);
+  await resolveCaptureProblems(rt.db, cycleRef(rt, cycle), report.snapshots.map((s) => s.scope));
+  return { snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, notes: report.notes.length };
+}
+
+/**
+ * Freshness gate: when every province snapshot of this capture is identical to the previous one
+ * (the portal did not recalculate), look again later until the week's deadline, then alert ops —
+ * and never evaluate units on stale data.
+ */
+export async function evaluateStage(rt: Runtime, job: Job<CycleJobData>) {
+  const cycle = await loadCycle(rt, job.data.cycleId);
+  const capture = await rt.db.selectFrom('captures').selectAll().where('id', '=', job.data.captureId).executeTakeFirstOrThrow();
+  const snapshots = await rt.db.selectFrom('snapshots').selectAll().where('capture_id', '=', capture.id).execute();
+  const provinceSnaps = snapshots.filter((s) => s.scope !== 'national');
+  const stale = provinceSnaps.length > 0 && provinceSnaps.every((s) => s.unchanged);
+  if (stale) {
+    const wk = parseWeekKey(cycle.week)!;
+    const deadline = deadlineInWeek(rt.config.jobs.freshness.deadline, wk.year, wk.week, rt.config.schedule.timezone);
+    const now = rt.now();
+    const recheckMs = rt.config.jobs.freshness.recheckEveryMinutes * 60_000;
+    if (now.getTime() + recheckMs <= deadline.getTime()) {
+      const next = await scheduleRecheck(rt, cycle, job.data.attempt + 1, recheckMs);
+      await setCycleState(rt, cycle.id, 'rechecking', { recheck: { attempt: job.data.attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() } });
+      rt.log.info({ cycle: cycle.key, at: next.at, deadline }, `portal has not recalculated yet: re-check at ${next.at.toISOString()} (deadline ${deadline.toISOString()})`);
+      return { evaluated: false, stale: true, recheckAt: next.at.toISOString() };
+    }
+    const base = await rt.db.selectFrom('snapshots').select('captured_at').where('id', '=', provinceSnaps[0]!.same_as_snapshot_id ?? -1).executeTakeFirst();
+    for (const s of provinceSnaps) {
+      await raiseAlert(rt.db, cycleRef(rt, cycle), staleFinding({ scope: s.scope, periodKey: cycle.period_key, since: base?.captured_at ?? null, deadline, capturedAt: capture.captured_at }));
+    }
+    await setCycleState(rt, cycle.id, 'stale', { stale: { deadline: deadline.toISOString() } });
+    return { evaluated: false, stale: true, recheckAt: null };
+  }
+  const period = parsePeriodKey(cycle.period_key)!;
+  const result = await evaluateCycle(rt.db, rt.config, { cycle: cycleRef(rt, cycle), captureId: capture.id, period });
+  return { evaluated: true, stale: false, ...result };
+}
+
+/** notify: digests → outbox (one row per recipient), then one send job per row. */
+export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
+  const cycle = await loadCycle(rt, job.data.cycleId);
+  const outboxIds = await queueDigests(rt.db, rt.config, { cycleId: cycle.id, captureId: job.data.captureId, now: rt.now() });
+  for (const id of outboxIds) {
+    await rt.queues.send.add('send', { outboxId: id, cycleId: cycle.id } satisfies SendJobData, { ...jobOptions(rt, 'send'), jobId: sendJobId(id) });
+  }
+  if (cycle.state === 'running' || cycle.state === 'failed') await setCycleState(rt, cycle.id, 'complete');
+  return { queued: outboxIds.length };
+}
+
+export async function sendStage(rt: Runtime, job: Job<SendJobData>) {
+  const attempt = job.attemptsMade + 1;
+  const r = await sendOutboxRow(rt.db, rt.config, job.data.outboxId, { attempt, log: rt.log });
+  if (r.outcome === 'temporary') {
+    if (attempt < (job.opts.attempts ?? 1)) throw new Error(`SMTP temporary failure: ${r.response} (attempt ${attempt})`);
+    throw new Error(`SMTP kept failing: ${r.response} — gave up after ${attempt} attempts`);
+  }
+  if (r.outcome === 'permanent') throw new UnrecoverableError(`SMTP refused the message permanently: ${r.response}`);
+  return r;
+}

@@ -1,0 +1,117 @@
+/**
+ * BullMQ workers for every queue of the cycle, in this process. Graceful close: stop taking jobs,
+ * let active ones finish (bounded), then close connections.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { redisConnection } from './connection.ts';
+import { setCycleState } from './cycle.ts';
+import { jobDuration, jobsCompleted, jobsFailed } from './metrics.ts';
+import { QUEUE_NAMES, type QueueName } from './names.ts';
+import type { Runtime } from './runtime.ts';
+
+// Processors take BullMQ jobs of their own data shape; the map erases it (each file types its own).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Processor = (job: Job<any>, rt: Runtime) => Promise<unknown>;
+export type Processors = Record<QueueName, Processor>;
+
+/** jobs/ holds one processor file per queue; src/queue → ../../jobs (also from dist/src/queue). */
+const JOBS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../jobs');
+
+/**
+ * Load the processors from jobs/<queue>.ts (or .js when built) by name: the queue layer never
+ * imports jobs/ statically (jobs depend on it, not the other way round).
+ */
+export async function loadProcessors(names: readonly QueueName[] = QUEUE_NAMES): Promise<Processors> {
+  const out: Partial<Processors> = {};
+  for (const name of names) {
+    const file = ['ts', 'js'].map((ext) => path.join(JOBS_DIR, `${name}.${ext}`)).find((f) => existsSync(f));
+    if (!file) throw new Error(`no processor file jobs/${name}.ts`);
+    const mod = (await import(pathToFileURL(file).href)) as { default: Processor };
+    out[name] = mod.default;
+  }
+  return out as Processors;
+}
+
+export interface WorkerOptions {
+  /** Concurrency of the fetch queue (politeness stays global per host through Redis). */
+  fetchConcurrency?: number;
+  queues?: readonly QueueName[];
+  /** Lock duration; a job whose worker died is taken over after about this long. */
+  lockDurationMs?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stop taking jobs, wait up to `graceMs` for active jobs, then force. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function lockDurationFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.CHISO766_JOB_LOCK_MS);
+  return Number.isFinite(v) && v >= 1000 ? v : 30_000;
+}
+
+export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promise<RunningWorkers> {
+  const processors = await loadProcessors(opts.queues ?? QUEUE_NAMES);
+  const lockDuration = opts.lockDurationMs ?? lockDurationFromEnv();
+  const workers: Worker[] = [];
+  const connections: ReturnType<typeof redisConnection>[] = [];
+  for (const name of opts.queues ?? QUEUE_NAMES) {
+    const processor = processors[name];
+    const connection = redisConnection(rt.config.env.redisUrl, 'worker');
+    connections.push(connection);
+    const worker = new Worker(
+      name,
+      async (job: Job) => {
+        const end = jobDuration.startTimer({ queue: name });
+        try {
+          return await processor(job, rt);
+        } finally {
+          end();
+        }
+      },
+      {
+        connection,
+        prefix: rt.prefix,
+        concurrency: name === 'fetch' ? (opts.fetchConcurrency ?? rt.config.jobs.fetchConcurrency) : 1,
+        lockDuration,
+        stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+        maxStalledCount: 2,
+        autorun: true,
+      },
+    );
+    worker.on('completed', (job) => {
+      jobsCompleted.inc({ queue: name });
+      rt.log.debug({ queue: name, job: job.id }, 'job completed');
+    });
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      jobsFailed.inc({ queue: name, final: String(final) });
+      rt.log[final ? 'error' : 'warn']({ queue: name, job: job.id, attempts: job.attemptsMade, final }, `${name} job ${job.id} failed${final ? '' : ', will retry'}: ${err.message}`);
+      const cycleId = (job.data as { cycleId?: number | null }).cycleId;
+      if (final && cycleId) void setCycleState(rt, cycleId, 'failed', { failedJob: job.id }).catch(() => undefined);
+    });
+    worker.on('error', (err) => rt.log.error({ queue: name, err }, `worker error on ${name}: ${err.message}`));
+    workers.push(worker);
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    workers,
+    close: async (graceMs = 30_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+      const r = await Promise.race([graceful.then(() => 'ok' as const), timeout]);
+      clearTimeout(timer);
+      if (r === 'timeout') {
+        rt.log.warn(`active jobs did not finish within ${graceMs / 1000} s: closing anyway (they will be taken over as stalled)`);
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      for (const c of connections) c.disconnect();
+    },
+  };
+}
