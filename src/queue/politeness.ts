@@ -24,6 +24,12 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return 0
 `;
 
+// KEYS[1] lock; ARGV token, ttl. Keeps the lock alive while its holder's request is in flight.
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
 // KEYS[1] lock, KEYS[2] last end; ARGV token.
 const RELEASE = `
 local t = redis.call('TIME')
@@ -38,8 +44,8 @@ export class RedisPoliteness implements Politeness {
     private readonly redis: Redis,
     private readonly delayMs: number,
     private readonly prefix: string,
-    /** A holder that crashed frees the host after this long. */
-    private readonly lockTtlMs = 120_000,
+    /** A holder that crashed frees the host after this long (the lock is renewed while alive). */
+    private readonly lockTtlMs = 10_000,
   ) {}
 
   async acquire(host: string): Promise<() => Promise<void>> {
@@ -51,7 +57,10 @@ export class RedisPoliteness implements Politeness {
       if (wait === 0) break;
       await sleep(Math.max(5, Math.min(wait, 1000)));
     }
+    const renew = setInterval(() => void this.redis.eval(RENEW, 1, lock, token, String(this.lockTtlMs)).catch(() => undefined), Math.floor(this.lockTtlMs / 3));
+    renew.unref();
     return async () => {
+      clearInterval(renew);
       await this.redis.eval(RELEASE, 2, lock, last, token);
     };
   }

@@ -32,10 +32,12 @@ export interface RuntimeOptions {
   now?: () => Date;
   log?: Logger;
   http?: PortalHttp;
+  /** Queue key prefix (default: CHISO766_QUEUE_PREFIX or `chiso766`). */
+  prefix?: string;
 }
 
 export async function createRuntime(config: Config, db: Kysely<DB>, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const prefix = queuePrefix();
+  const prefix = opts.prefix ?? queuePrefix();
   const redis = redisConnection(config.env.redisUrl, 'queue');
   try {
     await assertRedis(redis, config.env.redisUrl);
@@ -45,7 +47,7 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
   }
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })])) as Record<QueueName, Queue>;
   const flow = new FlowProducer({ connection: redis, prefix });
-  const http = opts.http ?? createPortalHttp(config, new RedisPoliteness(redis, config.env.httpDelayMs, prefix, Math.max(60_000, config.portal.timeoutMs * 2)));
+  const http = opts.http ?? createPortalHttp(config, new RedisPoliteness(redis, config.env.httpDelayMs, prefix));
   return {
     config,
     db,

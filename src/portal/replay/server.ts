@@ -44,7 +44,9 @@ export interface Fault {
 }
 
 export interface ReplayStats {
+  /** Answers sent (or connections reset), in order. */
   requests: { endpoint: string; status: number; at: string; fault: FaultKind | null }[];
+  /** Requests received per endpoint, counted on arrival ("the server saw N requests"). */
   byEndpoint: Record<string, number>;
 }
 
@@ -144,6 +146,7 @@ export class ReplayServer {
     } else {
       return this.send(res, 404, 'application/json', JSON.stringify({ statusCode: 404, message: 'Not Found' }), url.pathname);
     }
+    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
     const fault = this.faults.find((f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.times === undefined || f.fired < f.times));
     const entry = this.current.entries.find((e) => identity(e.endpoint, e.payload) === identity(endpoint, payload));
     if (fault) {
@@ -181,7 +184,6 @@ export class ReplayServer {
 
   private record(endpoint: string, status: number, fault: FaultKind | null): void {
     this.stats.requests.push({ endpoint, status, at: new Date().toISOString(), fault });
-    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
   }
 
   private send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, endpoint?: string, fault: FaultKind | null = null): void {
