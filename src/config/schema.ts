@@ -52,33 +52,48 @@ const weeklyTime = z.string().refine((v) => parseWeeklyTime(v) !== null, {
   error: (issue) => `"${String(issue.input)}" is not a weekly time (expected e.g. "Tue 04:00")`,
 });
 
+const floorFields = {
+  metrics: metricList,
+  warnRatio: percent,
+  criticalRatio: percent,
+  resolveMargin: nonNegative,
+};
+const weeklyDropFields = { metrics: metricList, points: z.number().positive('must be more than 0') };
+const consecutiveDeclinesFields = {
+  metrics: metricList,
+  steps: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
+  minPoints: nonNegative,
+};
+const rankDropFields = {
+  places: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
+  scope: z.enum(['province', 'peer'], { error: 'must be "province" (among all units) or "peer" (departments / communes)' }),
+};
+
+/** Optional fields without defaults: for `overrides`, where an absent key means "as the base rule". */
+function partialOf<T extends z.ZodRawShape>(fields: T) {
+  return z.object(fields).partial().strict();
+}
+
 export const floorRule = z
   .object({
-    metrics: metricList.default(['TOTAL']),
-    warnRatio: percent.default(60),
-    criticalRatio: percent.default(50),
-    resolveMargin: nonNegative.default(1),
+    metrics: floorFields.metrics.default(['TOTAL']),
+    warnRatio: floorFields.warnRatio.default(60),
+    criticalRatio: floorFields.criticalRatio.default(50),
+    resolveMargin: floorFields.resolveMargin.default(1),
   })
   .strict();
 
-export const weeklyDropRule = z
-  .object({ metrics: metricList.default(['TOTAL']), points: z.number().positive('must be more than 0').default(5) })
-  .strict();
+export const weeklyDropRule = z.object({ metrics: weeklyDropFields.metrics.default(['TOTAL']), points: weeklyDropFields.points.default(5) }).strict();
 
 export const consecutiveDeclinesRule = z
   .object({
-    metrics: metricList.default(['TOTAL']),
-    steps: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(2),
-    minPoints: nonNegative.default(0.5),
+    metrics: consecutiveDeclinesFields.metrics.default(['TOTAL']),
+    steps: consecutiveDeclinesFields.steps.default(2),
+    minPoints: consecutiveDeclinesFields.minPoints.default(0.5),
   })
   .strict();
 
-export const rankDropRule = z
-  .object({
-    places: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(10),
-    scope: z.enum(['province', 'peer'], { error: 'must be "province" (among all units) or "peer" (departments / communes)' }).default('province'),
-  })
-  .strict();
+export const rankDropRule = z.object({ places: rankDropFields.places.default(10), scope: rankDropFields.scope.default('province') }).strict();
 
 const targetRule = z
   .object({ unit: unitPattern, metric: metricCode.default('TOTAL'), value: nonNegative })
@@ -87,10 +102,10 @@ const targetRule = z
 const overrideRule = z
   .object({
     unit: unitPattern,
-    floor: floorRule.partial().optional(),
-    weeklyDrop: weeklyDropRule.partial().optional(),
-    consecutiveDeclines: consecutiveDeclinesRule.partial().optional(),
-    rankDrop: rankDropRule.partial().optional(),
+    floor: partialOf(floorFields).optional(),
+    weeklyDrop: partialOf(weeklyDropFields).optional(),
+    consecutiveDeclines: partialOf(consecutiveDeclinesFields).optional(),
+    rankDrop: partialOf(rankDropFields).optional(),
   })
   .strict();
 

@@ -1,0 +1,62 @@
+/** Silences: mute alerts of a unit (pattern), optionally one rule / metric, until a date. */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
+import { isMetricCode } from '../domain/metrics.ts';
+import { zonedTimeToInstant } from '../domain/periods.ts';
+import { INDICATOR_RULES } from '../rules/evaluate.ts';
+
+export const SILENCEABLE_RULES: readonly string[] = [...INDICATOR_RULES, 'source.coverage', 'source.blocked', 'source.drift', 'source.failed', 'source.not_recalculated', 'reconciliation'];
+
+export class SilenceInputError extends Error {
+  readonly exitCode = 2;
+}
+
+/** `2026-12-31` → end of that day in the zone; a full ISO date-time is taken as given. */
+export function parseUntil(value: string, tz: string): Date {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (day) {
+    const d = zonedTimeToInstant({ year: Number(day[1]), month: Number(day[2]), day: Number(day[3]), hour: 23, minute: 59, second: 59 }, tz);
+    if (Number.isNaN(d.getTime()) || Number(day[2]) > 12 || Number(day[3]) > 31) throw new SilenceInputError(`--until "${value}" is not a date`);
+    return d;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const d = new Date(value);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  throw new SilenceInputError(`--until "${value}" is not a date (YYYY-MM-DD, or an ISO date-time)`);
+}
+
+export async function addSilence(db: Kysely<DB>, s: { unit: string; rule?: string; metric?: string; until: string; reason: string; tz: string; now: Date }): Promise<number> {
+  if (!/^[A-Za-z0-9.*?]+$/.test(s.unit)) throw new SilenceInputError(`--unit "${s.unit}" is not a unit code or pattern (H19.07, H19.1*)`);
+  if (s.rule && !SILENCEABLE_RULES.includes(s.rule)) throw new SilenceInputError(`--rule "${s.rule}" is not a rule (${SILENCEABLE_RULES.join(', ')})`);
+  if (s.metric && !isMetricCode(s.metric)) throw new SilenceInputError(`--metric "${s.metric}" is not a metric code (TOTAL, CKMB, … DOSSIER_SYNC, …)`);
+  if (!s.reason.trim()) throw new SilenceInputError('--reason must say why (it is shown to ops)');
+  const until = parseUntil(s.until, s.tz);
+  if (until.getTime() <= s.now.getTime()) throw new SilenceInputError(`--until ${s.until} is in the past`);
+  const row = await db
+    .insertInto('silences')
+    .values({ unit_pattern: s.unit, rule: s.rule ?? null, metric: s.metric ?? null, until, reason: s.reason.trim() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function listSilences(db: Kysely<DB>, opts: { all?: boolean; now: Date }) {
+  let q = db.selectFrom('silences').selectAll();
+  if (!opts.all) q = q.where('removed_at', 'is', null).where('until', '>', opts.now);
+  return (await q.orderBy('id').execute()).map((s) => ({
+    id: s.id,
+    unit: s.unit_pattern,
+    rule: s.rule,
+    metric: s.metric,
+    until: s.until.toISOString(),
+    reason: s.reason,
+    createdAt: s.created_at.toISOString(),
+    removedAt: s.removed_at ? s.removed_at.toISOString() : null,
+  }));
+}
+
+export async function removeSilence(db: Kysely<DB>, id: number, now: Date): Promise<boolean> {
+  const r = await db.updateTable('silences').set({ removed_at: now }).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -1,0 +1,113 @@
+/**
+ * Rules over the series: `weeklyDrop` and `rankDrop` (events of the cycle's week) and
+ * `consecutiveDeclines` (a state). A unit new this cycle, or a null on either side, is not judged.
+ */
+import { delta, viNumber } from '../domain/format.ts';
+import { evidence, metricLabel, scoreOf } from './evidence.ts';
+import { rulesForUnit } from './settings.ts';
+import { obsKey, unitsOf, type Finding, type RuleInput, type SnapshotView } from './types.ts';
+
+export function weeklyDropFindings(input: RuleInput): Finding[] {
+  const previous = input.history[0];
+  if (!previous) return [];
+  const out: Finding[] = [];
+  for (const unit of unitsOf(input.current)) {
+    const settings = rulesForUnit(input.rules, unit).weeklyDrop;
+    for (const metric of settings.metrics) {
+      const cur = input.current.observations.get(obsKey(unit, metric));
+      const prev = previous.observations.get(obsKey(unit, metric));
+      if (!cur?.present || !prev?.present || cur.score === null || prev.score === null) continue;
+      const fell = delta(prev.score, cur.score)!;
+      if (fell < settings.points) continue;
+      out.push({
+        rule: 'weeklyDrop',
+        kind: 'indicator',
+        unitCode: unit,
+        metric,
+        periodKey: input.periodKey,
+        week: input.week,
+        severity: fell >= 2 * settings.points ? 'critical' : 'warn',
+        value: cur.score,
+        previous: prev.score,
+        threshold: settings.points,
+        message: `${metricLabel(metric)} giảm ${viNumber(fell)} điểm so với lần trước (${viNumber(prev.score)} → ${scoreOf(cur.score, cur.maxScore)})`,
+        evidence: evidence(input, { value: cur.score, previous: prev.score, fell, points: settings.points }, previous),
+      });
+    }
+  }
+  return out;
+}
+
+export function consecutiveDeclinesFindings(input: RuleInput): Finding[] {
+  const out: Finding[] = [];
+  for (const unit of unitsOf(input.current)) {
+    const settings = rulesForUnit(input.rules, unit).consecutiveDeclines;
+    const series: SnapshotView[] = [input.current, ...input.history.slice(0, settings.steps)];
+    if (series.length < settings.steps + 1) continue;
+    for (const metric of settings.metrics) {
+      const values = series.map((s) => s.observations.get(obsKey(unit, metric)));
+      if (values.some((v) => !v?.present || v.score === null)) continue;
+      const scores = values.map((v) => v!.score!);
+      // scores[0] is now; each step i compares scores[i+1] (older) with scores[i] (newer).
+      const steps = scores.slice(0, settings.steps).map((s, i) => delta(scores[i + 1]!, s)!);
+      if (!steps.every((d) => d >= settings.minPoints)) continue;
+      const oldest = scores[settings.steps]!;
+      out.push({
+        rule: 'consecutiveDeclines',
+        kind: 'indicator',
+        unitCode: unit,
+        metric,
+        periodKey: input.periodKey,
+        week: null,
+        severity: 'warn',
+        value: scores[0]!,
+        previous: scores[1]!,
+        threshold: settings.minPoints,
+        message: `${metricLabel(metric)} giảm ${settings.steps} lần liên tiếp (${[...scores].reverse().map((s) => viNumber(s)).join(' → ')})`,
+        evidence: evidence(input, { series: [...scores].reverse(), capturedAt: series.map((s) => s.capturedAt.toISOString()).reverse(), fellTotal: delta(oldest, scores[0]!), steps: settings.steps, minPoints: settings.minPoints }),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Rank fell by ≥ `places`: among all units of the province (`scope: province`) or among peers
+ * (`peer`). For the province itself: its national rank among the 34.
+ */
+export function rankDropFindings(input: RuleInput): Finding[] {
+  const out: Finding[] = [];
+  const check = (unit: string, cur: SnapshotView, prev: SnapshotView | undefined, scopeLabel: string, usePeer: boolean) => {
+    if (!prev) return;
+    const settings = rulesForUnit(input.rules, unit).rankDrop;
+    const c = cur.observations.get(obsKey(unit, 'TOTAL'));
+    const p = prev.observations.get(obsKey(unit, 'TOTAL'));
+    const now = usePeer ? c?.peerRank : c?.rank;
+    const before = usePeer ? p?.peerRank : p?.rank;
+    if (now == null || before == null) return;
+    const fell = now - before;
+    if (fell < settings.places) return;
+    out.push({
+      rule: 'rankDrop',
+      kind: 'indicator',
+      unitCode: unit,
+      metric: 'TOTAL',
+      periodKey: input.periodKey,
+      week: input.week,
+      severity: 'warn',
+      value: now,
+      previous: before,
+      threshold: settings.places,
+      message: `Xếp hạng ${scopeLabel} giảm ${fell} bậc (từ ${before} xuống ${now})`,
+      evidence: evidence(input, { rank: now, previousRank: before, fell, scope: usePeer ? 'peer' : 'province', places: settings.places }, prev),
+    });
+  };
+  for (const unit of unitsOf(input.current)) {
+    if (unit === input.province) continue;
+    const usePeer = rulesForUnit(input.rules, unit).rankDrop.scope === 'peer';
+    const kind = input.units.get(unit)?.kind;
+    check(unit, input.current, input.history[0], usePeer ? (kind === 'commune' ? 'trong khối xã, phường' : 'trong khối sở, ban, ngành') : 'trong tỉnh', usePeer);
+  }
+  if (input.nationalCurrent) check(input.province, input.nationalCurrent, input.nationalHistory[0], 'toàn quốc', false);
+  return out;
+}
