@@ -10,6 +10,7 @@ import { startTrigger } from '../queue/trigger.ts';
 import { cycleSummary, waitForCycle, type CycleSummary, type WaitOutcome } from '../queue/wait.ts';
 import { startWorkers } from '../queue/workers.ts';
 import { startServer } from '../server/app.ts';
+import { closeTransports } from '../mail/transport.ts';
 import type { Cycle } from '../db/types.ts';
 import { parseAsOf } from './args.ts';
 import { action, getConfig, printJson, UsageError, withDatabase, type Ctx } from './context.ts';
@@ -52,6 +53,7 @@ async function runCycleInProcess(ctx: Ctx, start: (rt: Runtime) => Promise<Cycle
   } finally {
     await workers.close(10_000);
     await rt.close();
+    closeTransports();
   }
 }
 
@@ -129,6 +131,7 @@ export function registerCycle(program: Command): void {
           await workers.close(Number(process.env.CHISO766_SHUTDOWN_GRACE_MS) || 60_000);
           await server.close();
           await rt.close();
+          closeTransports();
           rt.log.info('worker stopped');
         });
       }),
@@ -192,6 +195,7 @@ export function registerCycle(program: Command): void {
           } finally {
             await workers?.close(10_000);
             await rt.close();
+            closeTransports();
           }
         });
       }),

@@ -19,6 +19,8 @@ export interface Database {
 
 const NUMERIC_OID = 1700;
 const INT8_OID = 20;
+/** `date` columns stay `YYYY-MM-DD` strings: a calendar day has no time zone to drift in. */
+const DATE_OID = 1082;
 
 const toNumber = (v: string): number => Number(v);
 
@@ -38,6 +40,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === NUMERIC_OID || oid === INT8_OID) return toNumber;
+        if (oid === DATE_OID) return (v: string) => v;
         return pg.types.getTypeParser(oid, format);
       }) as typeof pg.types.getTypeParser,
     },
@@ -59,7 +62,7 @@ async function openPglite(dir: string): Promise<Database> {
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { PGliteDialect } = await import('kysely-pglite-dialect');
-    const client = await PGlite.create(dir, { parsers: { [NUMERIC_OID]: toNumber, [INT8_OID]: toNumber } });
+    const client = await PGlite.create(dir, { parsers: { [NUMERIC_OID]: toNumber, [INT8_OID]: toNumber, [DATE_OID]: (v: string) => v } });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
     return {
       db,

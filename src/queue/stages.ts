@@ -110,6 +110,23 @@ export async function sendStage(rt: Runtime, job: Job<SendJobData>) {
     if (attempt < (job.opts.attempts ?? 1)) throw new Error(`SMTP temporary failure: ${r.response} (attempt ${attempt})`);
     throw new Error(`SMTP kept failing: ${r.response} — gave up after ${attempt} attempts`);
   }
-  if (r.outcome === 'permanent') throw new UnrecoverableError(`SMTP refused the message permanently: ${r.response}`);
+  if (r.outcome === 'permanent') {
+    const cycle = job.data.cycleId ? await loadCycle(rt, job.data.cycleId) : null;
+    await raiseAlert(rt.db, { id: cycle?.id ?? 0, week: cycle?.week ?? '', at: rt.now() }, {
+      rule: 'mail.failed',
+      kind: 'source',
+      unitCode: null,
+      metric: `outbox ${job.data.outboxId}`,
+      periodKey: null,
+      week: null,
+      severity: 'critical',
+      value: null,
+      previous: null,
+      threshold: null,
+      message: `the mail server refused outbox e-mail ${job.data.outboxId} permanently: ${r.response}. Check the address, then \`chiso766 mail resend ${job.data.outboxId}\`.`,
+      evidence: { outboxId: job.data.outboxId, response: r.response },
+    });
+    throw new UnrecoverableError(`SMTP refused the message permanently: ${r.response}`);
+  }
   return r;
 }

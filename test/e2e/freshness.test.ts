@@ -14,6 +14,7 @@ describe('freshness gate', () => {
   it('unchanged capture before the deadline → a re-check is scheduled, nothing evaluated', async () => {
     bench = await createBench({ captures: [CAPTURE_16], yaml: 'province: H19\njobs: { attempts: 2, backoffMs: 50, freshness: { recheckEveryMinutes: 120, deadline: "Tue 04:00" } }\n' });
     expect((await runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00'], bench.env)).code).toBe(0);
+    const alertsBefore = await bench.database.db.selectFrom('alert_events').select(['alert_id', 'event']).execute();
 
     const { createRuntime } = await import('../../src/queue/runtime.ts');
     const { enqueueCycle } = await import('../../src/queue/cycle.ts');
@@ -38,8 +39,9 @@ describe('freshness gate', () => {
         { attempt: 1, state: 'unchanged' },
         { attempt: 2, state: 'running' },
       ]);
-      const alerts = await bench.database.db.selectFrom('alerts').selectAll().execute();
-      expect(alerts).toEqual([]);
+      // Nothing evaluated on stale data: no alert event of any kind this cycle.
+      expect(await bench.database.db.selectFrom('alert_events').select(['alert_id', 'event']).execute()).toEqual(alertsBefore);
+      expect(await bench.database.db.selectFrom('alert_events').select('id').where('cycle_id', '=', cycle.id).execute()).toEqual([]);
     } finally {
       await workers.close(5000);
       await rt.close();

@@ -70,7 +70,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGliteDialect } = await import('kysely-pglite-dialect');
   const { Kysely } = await import('kysely');
-  const client = await PGlite.create({ parsers: { 1700: Number, 20: Number } });
+  const client = await PGlite.create({ parsers: { 1700: Number, 20: Number, 1082: (v: string) => v } });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
   await migrateToLatest(db);
   return { db, url: null, kind: 'pglite', close: () => db.destroy() };

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { esc, headline, renderDigest, renderOpsDigest, shortUnitName, weekLabel, type DigestModel } from '../../src/mail/templates.ts';
+
+const base: DigestModel = {
+  provinceName: 'UBND Thành phố Đồng Nai',
+  week: '2026-W48',
+  periodLabel: 'năm 2026',
+  capturedAt: new Date('2026-11-22T21:12:00Z'),
+  previousCapturedAt: new Date('2026-11-15T21:12:00Z'),
+  timezone: 'Asia/Ho_Chi_Minh',
+  portalUrl: 'https://dichvucong.gov.vn/danh-gia-chat-luong-phuc-vu',
+  notes: [],
+  units: [
+    {
+      code: 'H19.08',
+      name: 'Sở Tư pháp - thành phố Đồng Nai',
+      alerts: [{ id: 1, event: 'opened', rule: 'floor', severity: 'critical', metric: 'TOTAL', value: 48.15, previous: 52.4, threshold: 50, maxScore: 100, message: 'x' }],
+      rows: [
+        { metric: 'TOTAL', current: 48.15, previous: 52.4, max: 100, threshold: 50, rank: 13, previousRank: 10 },
+        { metric: 'CKMB', current: 8.65, previous: 14.56, max: 18, threshold: null, rank: 19, previousRank: 12 },
+        { metric: 'TDGQ', current: 13.71, previous: 13.71, max: 20, threshold: null, rank: 9, previousRank: 9 },
+      ],
+    },
+  ],
+};
+
+describe('digest templates', () => {
+  it('subject like the issue example, in Vietnamese with vi-VN numbers', () => {
+    expect(renderDigest(base).subject).toBe('[Chỉ số 766] Sở Tư pháp: tổng điểm 48,15/100 — dưới ngưỡng 50 (tuần 48/2026)');
+  });
+
+  it('plain text: figures, change arrows, rank, what to check, capture times in Asia/Ho_Chi_Minh', () => {
+    const { text } = renderDigest(base);
+    expect(text).toContain('thu thập lúc 23/11/2026 04:12, so với lần thu thập 16/11/2026 04:12');
+    expect(text).toContain('Tổng điểm | 48,15/100 | 52,40/100 | ▼ 4,25 | 50 | 13 (trước: 10)');
+    expect(text).toContain('Công khai, minh bạch | 8,65/18 | 14,56/18 | ▼ 5,91 | — | 19 (trước: 12)');
+    expect(text).toContain('Tiến độ giải quyết | 13,71/20 | 13,71/20 | 0,00 | — | 9');
+    expect(text).toMatch(/Công khai, minh bạch \(CKMB\): kiểm tra đồng bộ hồ sơ lên Cổng DVCQG/);
+    expect(text).not.toMatch(/Tiến độ giải quyết \(TDGQ\): kiểm tra/);
+  });
+
+  it('HTML: inline-styled table, red ▼ for falls, a link to the portal page', () => {
+    const { html } = renderDigest(base);
+    expect(html).toMatch(/<table[^>]*style="border-collapse:collapse;"/);
+    expect(html).toContain('<span style="color:#c62828;">▼ 5,91</span>');
+    expect(html).toContain('href="https://dichvucong.gov.vn/danh-gia-chat-luong-phuc-vu"');
+    expect(html).toContain('lang="vi"');
+  });
+
+  it('escapes every value: a unit name with <b>&', () => {
+    const evil = { ...base, units: [{ ...base.units[0]!, name: 'Sở <b>Tư</b> & "pháp"' }], notes: ['<script>x</script>'] };
+    const { html, subject } = renderDigest(evil);
+    expect(html).toContain('Sở &lt;b&gt;Tư&lt;/b&gt; &amp; &quot;pháp&quot;');
+    expect(html).not.toContain('<b>Tư</b>');
+    expect(html).not.toContain('<script>');
+    expect(subject).toContain('Sở <b>Tư</b> & "pháp"'); // subjects are text, not HTML
+    expect(esc(`'`)).toBe('&#39;');
+  });
+
+  it('headlines for each rule and for good news', () => {
+    const a = base.units[0]!.alerts[0]!;
+    expect(headline({ ...a, rule: 'weeklyDrop', value: 63.95, previous: 69.7 })).toBe('tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước');
+    expect(headline({ ...a, rule: 'rankDrop', value: 23, previous: 10 })).toBe('xếp hạng giảm từ 10 xuống 23');
+    expect(headline({ ...a, event: 'resolved', value: 51.9 })).toBe('tổng điểm 51,90/100 — đã trở lại trên ngưỡng');
+    expect(headline({ ...a, metric: 'CKMB', maxScore: 18, value: 8.65, threshold: 9 })).toBe('công khai, minh bạch 8,65/18 — dưới ngưỡng 9');
+  });
+
+  it('names and weeks', () => {
+    expect(shortUnitName('Ban Quản lý các Khu công nghiệp - thành phố Đồng Nai')).toBe('Ban Quản lý các Khu công nghiệp');
+    expect(shortUnitName('UBND xã Long Bình - Đồng Nai')).toBe('UBND xã Long Bình - Đồng Nai');
+    expect(weekLabel('2026-W05')).toBe('tuần 5/2026');
+  });
+
+  it('ops digest: source problems and notes', () => {
+    const m = renderOpsDigest({
+      week: '2026-W48',
+      timezone: 'Asia/Ho_Chi_Minh',
+      summaryLine: 'Chu kỳ 2026-W48: 2 phản hồi lỗi',
+      alerts: [{ id: 9, event: 'opened', rule: 'source.blocked', severity: 'critical', metric: 'transparency', value: 200, previous: null, threshold: null, maxScore: null, message: 'm', unitCode: 'H19', detail: 'WAF <page>' }],
+      notes: ['no recipient for H19.05'],
+    });
+    expect(m.subject).toBe('[Chỉ số 766] Vận hành: 1 sự cố nguồn dữ liệu, 1 ghi chú (tuần 48/2026)');
+    expect(m.html).toContain('WAF &lt;page&gt;');
+    expect(m.text).toContain('no recipient for H19.05');
+  });
+});
