@@ -55,12 +55,12 @@ const defs: MetricDef[] = [
   { code: 'ELECTRONIC_CERTIFIED_COPY', family: 'portal', group: 'MDSH', max: 2, name: 'Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính', short: 'Chứng thực bản sao điện tử' },
 
   // Counter ratios from the trees (dvc-progress-tree, formality-online-payment-tree, provide-online-tree).
-  { code: 'ON_TIME', family: 'counter', group: 'TDGQ', max: null, name: 'Tỷ lệ hồ sơ giải quyết đúng hạn (totalOnTime / totalReceived)', short: 'Hồ sơ đúng hạn' },
-  { code: 'OVERDUE', family: 'counter', group: 'TDGQ', max: null, name: 'Hồ sơ trễ hạn (totalOverdue / totalReceived)', short: 'Hồ sơ trễ hạn' },
-  { code: 'ONLINE_PAYMENT_DOSSIER', family: 'counter', group: 'TTTT', max: null, name: 'Tỷ lệ hồ sơ thanh toán trực tuyến (có nghĩa vụ tài chính)', short: 'Thanh toán trực tuyến (hồ sơ)' },
+  { code: 'ON_TIME', family: 'counter', group: 'TDGQ', max: null, name: 'Tỷ lệ hồ sơ giải quyết đúng hạn', short: 'Hồ sơ đúng hạn' },
+  { code: 'OVERDUE', family: 'counter', group: 'TDGQ', max: null, name: 'Tỷ lệ hồ sơ giải quyết trễ hạn', short: 'Hồ sơ trễ hạn' },
+  { code: 'ONLINE_PAYMENT_DOSSIER', family: 'counter', group: 'TTTT', max: null, name: 'Tỷ lệ thanh toán trực tuyến (hồ sơ có nghĩa vụ tài chính)', short: 'Thanh toán trực tuyến (hồ sơ)' },
   { code: 'ONLINE_PAYMENT_FORMALITY', family: 'counter', group: 'TTTT', max: null, name: 'Tỷ lệ TTHC có phí đã phát sinh thanh toán trực tuyến', short: 'TTHC có thanh toán trực tuyến' },
   { code: 'FEE_FORMALITY_WITH_DOSSIER', family: 'counter', group: 'TTTT', max: null, name: 'Tỷ lệ TTHC có phí đã phát sinh hồ sơ', short: 'TTHC có phí phát sinh hồ sơ' },
-  { code: 'ONLINE_SUBMISSION', family: 'counter', group: 'CLGQ', max: null, name: 'Tỷ lệ hồ sơ nộp trực tuyến (channelOnlineSum / channelTotalSum)', short: 'Hồ sơ nộp trực tuyến' },
+  { code: 'ONLINE_SUBMISSION', family: 'counter', group: 'CLGQ', max: null, name: 'Tỷ lệ hồ sơ nộp trực tuyến', short: 'Hồ sơ nộp trực tuyến' },
   { code: 'ONLINE_PROVISION_FULL', family: 'counter', group: 'CLGQ', max: null, name: 'Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình', short: 'DVCTT toàn trình' },
 ];
 

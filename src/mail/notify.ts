@@ -6,11 +6,11 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/load.ts';
-import type { DB, Snapshot } from '../db/types.ts';
+import type { DB } from '../db/types.ts';
 import { GROUP_CODES } from '../domain/metrics.ts';
 import { localParts, parsePeriodKey, parseWeekKey, periodLabel } from '../domain/periods.ts';
 import { PORTAL_PAGE_URL } from '../portal/dvcqg/endpoints.ts';
-import { loadViews } from '../alerts/evaluate.ts';
+import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
 import { obsKey, type SnapshotView } from '../rules/types.ts';
 import { addresseesFor, loadDirectory } from './directory.ts';
 import { renderDigest, renderOpsDigest, type AlertEventKind, type DigestAlert, type DigestRow, type DigestUnit } from './templates.ts';
@@ -33,30 +33,6 @@ function weeksBetween(a: string, b: string): number {
 function localDate(d: Date, tz: string): string {
   const p = localParts(d, tz);
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
-
-async function dataSnapshot(db: Kysely<DB>, s: Snapshot | undefined): Promise<Snapshot | null> {
-  if (!s) return null;
-  if (!s.unchanged || s.same_as_snapshot_id === null) return s;
-  return (await db.selectFrom('snapshots').selectAll().where('id', '=', s.same_as_snapshot_id).executeTakeFirst()) ?? null;
-}
-
-async function previousData(db: Kysely<DB>, s: Snapshot): Promise<Snapshot | null> {
-  return (
-    (await db
-      .selectFrom('snapshots as s')
-      .innerJoin('captures as c', 'c.id', 's.capture_id')
-      .selectAll('s')
-      .where('s.source', '=', s.source)
-      .where('s.scope', '=', s.scope)
-      .where('s.period_key', '=', s.period_key)
-      .where('s.unchanged', '=', false)
-      .where('c.cycle_id', 'is not', null)
-      .where('s.captured_at', '<', s.captured_at)
-      .orderBy('s.captured_at', 'desc')
-      .limit(1)
-      .executeTakeFirst()) ?? null
-  );
 }
 
 function rowsFor(unit: string, cur: SnapshotView | undefined, prev: SnapshotView | undefined, thresholds: Map<string, number>, national?: { cur?: SnapshotView; prev?: SnapshotView }): DigestRow[] {
@@ -111,8 +87,8 @@ export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId:
 
   // Figures for the tables: this cycle's data snapshots and the previous ones.
   const snaps = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', c.captureId).execute();
-  const national = await dataSnapshot(db, snaps.find((s) => s.scope === 'national'));
-  const nationalPrev = national ? await previousData(db, national) : null;
+  const national = await resolveData(db, snaps.find((s) => s.scope === 'national'));
+  const nationalPrev = national ? (await cycleHistory(db, national, 1))[0] ?? null : null;
   const byUnit = new Map<string, Item[]>();
   for (const it of items) byUnit.set(it.unitCode, [...(byUnit.get(it.unitCode) ?? []), it]);
   const unitCodes = [...byUnit.keys()];
@@ -120,9 +96,9 @@ export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId:
   const unitInfo = new Map(unitRows.map((u) => [u.code, u]));
   const provinceSnaps = new Map<string, { cur: SnapshotView | undefined; prev: SnapshotView | undefined; capturedAt: Date; previousAt: Date | null }>();
   for (const province of new Set(unitRows.map((u) => u.province_code))) {
-    const cur = await dataSnapshot(db, snaps.find((s) => s.scope === province));
+    const cur = await resolveData(db, snaps.find((s) => s.scope === province));
     if (!cur) continue;
-    const prev = await previousData(db, cur);
+    const prev = (await cycleHistory(db, cur, 1))[0] ?? null;
     const views = await loadViews(db, [cur, ...(prev ? [prev] : []), ...(national ? [national] : []), ...(nationalPrev ? [nationalPrev] : [])]);
     provinceSnaps.set(province, { cur: views.get(cur.id), prev: prev ? views.get(prev.id) : undefined, capturedAt: cur.captured_at, previousAt: prev?.captured_at ?? null });
     if (national) provinceSnaps.set(`national:${province}`, { cur: views.get(national.id), prev: nationalPrev ? views.get(nationalPrev.id) : undefined, capturedAt: national.captured_at, previousAt: null });

@@ -17,6 +17,8 @@ export interface ObsPoint {
   rank: number | null;
   peerRank: number | null;
   present: boolean;
+  numerator?: number | null;
+  denominator?: number | null;
 }
 
 export interface SnapshotView {

@@ -1,0 +1,110 @@
+/**
+ * Everything the bulletin shows, read from the snapshots: the chosen cycle, the capture it is
+ * compared with, the baseline year, units, open alerts, the trend, and the provincial comparison.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/load.ts';
+import type { Cycle, DB, Snapshot } from '../db/types.ts';
+import { GROUP_CODES } from '../domain/metrics.ts';
+import { parsePeriodKey, periodLabel } from '../domain/periods.ts';
+import { listAlerts } from '../alerts/query.ts';
+import { obsKey } from '../rules/types.ts';
+import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
+import { reconciliationForReport } from './reconciliation.ts';
+import type { BulletinInput } from './model.ts';
+
+export class ReportInputError extends Error {
+  readonly exitCode = 2;
+}
+
+export interface ReportOptions {
+  cycle: 'latest' | number;
+  compareTo: 'previous' | number;
+  baseline?: number;
+  province?: string;
+  now: Date;
+}
+
+/** The province snapshot of a cycle (its latest capture attempt that has one), resolved to data. */
+async function cycleSnapshot(db: Kysely<DB>, cycle: Cycle, scope: string): Promise<Snapshot | null> {
+  const row = await db
+    .selectFrom('snapshots as s')
+    .innerJoin('captures as c', 'c.id', 's.capture_id')
+    .selectAll('s')
+    .where('c.cycle_id', '=', cycle.id)
+    .where('s.scope', '=', scope)
+    .orderBy('c.attempt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return resolveData(db, row);
+}
+
+async function findCycle(db: Kysely<DB>, which: 'latest' | number, province: string): Promise<{ cycle: Cycle; snapshot: Snapshot }> {
+  if (which !== 'latest') {
+    const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', which).executeTakeFirst();
+    if (!cycle) throw new ReportInputError(`cycle ${which} does not exist (see \`chiso766 run-once --json\` for cycle ids)`);
+    const snapshot = await cycleSnapshot(db, cycle, province);
+    if (!snapshot) throw new ReportInputError(`cycle ${which} has no data for ${province} (its capture failed or has not run yet)`);
+    return { cycle, snapshot };
+  }
+  const cycles = await db.selectFrom('cycles').selectAll().where('source', '=', 'dvcqg').orderBy('as_of', 'desc').orderBy('id', 'desc').limit(50).execute();
+  for (const cycle of cycles) {
+    if (!cycle.provinces.split(',').includes(province)) continue;
+    const snapshot = await cycleSnapshot(db, cycle, province);
+    if (snapshot) return { cycle, snapshot };
+  }
+  throw new ReportInputError(`no cycle with data for ${province} yet: run \`chiso766 run-once\` first`);
+}
+
+export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: ReportOptions): Promise<BulletinInput> {
+  const province = opts.province ?? config.provinces[0];
+  if (!province) throw new ReportInputError('no province configured: set `province` in chiso766.yaml');
+  const { cycle, snapshot: current } = await findCycle(db, opts.cycle, province);
+  const period = parsePeriodKey(current.period_key);
+  let previous: Snapshot | null;
+  if (opts.compareTo === 'previous') previous = (await cycleHistory(db, current, 1))[0] ?? null;
+  else {
+    const other = await db.selectFrom('cycles').selectAll().where('id', '=', opts.compareTo).executeTakeFirst();
+    if (!other) throw new ReportInputError(`--compare-to ${opts.compareTo}: no such cycle`);
+    previous = await cycleSnapshot(db, other, province);
+    if (!previous) throw new ReportInputError(`--compare-to ${opts.compareTo}: that cycle has no data for ${province}`);
+  }
+  const nationalCurrent = await cycleSnapshot(db, cycle, 'national');
+  const nationalPrevious = nationalCurrent ? ((await cycleHistory(db, nationalCurrent, 50)).find((s) => previous && s.captured_at.getTime() <= previous.captured_at.getTime()) ?? null) : null;
+  const baselineYear = opts.baseline ?? (period ? period.year - 1 : new Date().getFullYear() - 1);
+  const baseline = await db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('source', '=', 'dvcqg')
+    .where('scope', '=', province)
+    .where('period_key', '=', `year-${baselineYear}`)
+    .where('unchanged', '=', false)
+    .orderBy('captured_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const trendSnaps = [...(await cycleHistory(db, current, 156)).reverse(), current];
+  const views = await loadViews(db, [current, ...(previous ? [previous] : []), ...(baseline ? [baseline] : []), ...(nationalCurrent ? [nationalCurrent] : []), ...(nationalPrevious ? [nationalPrevious] : []), ...trendSnaps]);
+  const view = views.get(current.id)!;
+  const codes = [...view.observations.values()].filter((o) => o.metric === 'TOTAL' && o.unitCode !== province).map((o) => o.unitCode);
+  const units = codes.length ? await db.selectFrom('units').select(['code', 'kind', 'name']).where('code', 'in', codes).execute() : [];
+  const provinceRow = await db.selectFrom('units').select('name').where('code', '=', province).executeTakeFirst();
+  const alerts = (await listAlerts(db, { state: 'open' })).filter((a) => a.unitCode && (a.unitCode === province || a.unitCode.startsWith(`${province}.`)));
+  return {
+    province: { code: province, name: provinceRow?.name ?? province },
+    periodLabel: period ? periodLabel(period) : current.period_key,
+    timezone: config.schedule.timezone,
+    generatedAt: opts.now,
+    current: view,
+    previous: previous ? views.get(previous.id)! : null,
+    baseline: { year: baselineYear, view: baseline ? views.get(baseline.id)! : null },
+    nationalCurrent: nationalCurrent ? views.get(nationalCurrent.id)! : null,
+    nationalPrevious: nationalPrevious ? views.get(nationalPrevious.id)! : null,
+    units,
+    openAlerts: alerts.map((a) => ({ unitCode: a.unitCode, unitName: a.unitName, rule: a.rule, severity: a.severity, metric: a.metric, message: a.message, openedAt: a.openedAt, kind: a.kind })),
+    trend: trendSnaps.map((s) => {
+      const v = views.get(s.id)!;
+      return { capturedAt: s.captured_at, values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, v.observations.get(obsKey(province, g))?.score ?? null])) };
+    }),
+    reconciliation: await reconciliationForReport(db, config, { cycleId: cycle.id, province, nationalSnapshot: current }),
+  };
+}
