@@ -109,7 +109,7 @@ export function registerCapture(program: Command): void {
       action(async (opts: { capture: string; json?: boolean }) => {
         const id = parseId(opts.capture, '--capture');
         const config = getConfig();
-        const report = await withDatabase(config, ({ database }) => reingestCapture(database.db, id));
+        const report = await withDatabase(config, ({ database }) => reingestCapture(database.db, id, config.provincial));
         if (opts.json) printJson(report);
         else process.stdout.write(`Re-ingested capture ${id}: ${report.snapshots.length} snapshot(s), ${report.observations} observations.\n`);
       }),

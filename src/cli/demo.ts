@@ -18,6 +18,7 @@ import { listAlerts } from '../alerts/query.ts';
 import { createLogger } from '../log.ts';
 import { closeTransports } from '../mail/transport.ts';
 import { loadReplayCapture, ReplayServer } from '../portal/replay/server.ts';
+import { IgateStandIn, TOKEN_PATH } from '../portal/replay/igate.ts';
 import { enqueueCycle } from '../queue/cycle.ts';
 import { createRuntime } from '../queue/runtime.ts';
 import { cycleSummary, waitForCycle } from '../queue/wait.ts';
@@ -56,6 +57,11 @@ export function registerDemo(program: Command): void {
         const replay = new ReplayServer(CAPTURES.map((c) => loadReplayCapture(path.join(ROOT, 'demo/dvcqg', c.dir))));
         const baseUrl = await replay.listen();
         out.write(`  stand-in portal: ${baseUrl} replaying demo/dvcqg/ (no internet needed)\n`);
+        // A stand-in provincial iGate, so the bulletin can compare provincial and national figures.
+        const demoSecret = randomBytes(12).toString('hex');
+        const igate = new IgateStandIn({ dir: path.join(ROOT, 'demo/igate/H19'), clientId: 'chiso766-demo', clientSecret: demoSecret });
+        const igateUrl = await igate.listen();
+        out.write(`  stand-in provincial system (VNPT iGate): ${igateUrl} serving demo/igate/H19/\n`);
         const config = loadConfig({
           ...process.env,
           CHISO766_CONFIG: path.join(ROOT, 'demo/chiso766.demo.yaml'),
@@ -66,7 +72,12 @@ export function registerDemo(program: Command): void {
           DVCQG_BASE_URL: baseUrl,
           CHISO766_HTTP_DELAY_MS: '0',
           MAIL_FROM: 'Chỉ số 766 (demo) <chiso766@demo.dongnai.gov.vn>',
+          CHISO766_PROVINCIAL_CLIENT_ID: 'chiso766-demo',
+          CHISO766_PROVINCIAL_CLIENT_SECRET: demoSecret,
+          CHISO766_PROVINCIAL_USERNAME: '',
+          CHISO766_PROVINCIAL_PASSWORD: '',
         });
+        config.provincial = { vendor: 'igate', baseUrl: igateUrl, tokenUrl: `${igateUrl}${TOKEN_PATH}`, agencyId: 'H19' };
         const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
         const database = await openDatabase(config.env);
         const prefix = `chiso766demo${randomBytes(3).toString('hex')}`;
@@ -124,6 +135,7 @@ export function registerDemo(program: Command): void {
         } finally {
           await database.close();
           await replay.close();
+          await igate.close();
           await services.stop();
         }
         out.write(

@@ -1,9 +1,13 @@
 /** `report`, `reconcile`. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { viNumber } from '../domain/format.ts';
 import { buildReport } from '../report/bulletin.ts';
+import { reportCycle } from '../report/load.ts';
+import { reconciliationTable } from '../report/reconciliation.ts';
 import { parseChoice, parseId } from './args.ts';
-import { action, getConfig, notYet, UsageError, withDatabase } from './context.ts';
+import { action, getConfig, printJson, UsageError, withDatabase } from './context.ts';
+import { table } from './output.ts';
 
 export function registerReport(program: Command): void {
   program
@@ -40,5 +44,30 @@ export function registerReport(program: Command): void {
         } else process.stdout.write(content);
       }),
     );
-  program.command('reconcile').description('provincial vs national figures per unit and metric').option('--cycle <id>', 'latest | ID', 'latest').option('--json').action(notYet('reconcile', 8));
+
+  program
+    .command('reconcile')
+    .description('provincial vs national figures per unit and metric, with the gap')
+    .option('--cycle <id>', 'latest | cycle ID', 'latest')
+    .option('--province <code>', 'province (default: the first configured)')
+    .option('--json', 'JSON output')
+    .action(
+      action(async (opts: { cycle: string; province?: string; json?: boolean }) => {
+        const config = getConfig();
+        const t = await withDatabase(config, async ({ database }) => {
+          const { cycle, snapshot, province } = await reportCycle(database.db, config, opts.cycle === 'latest' ? 'latest' : parseId(opts.cycle, '--cycle'), opts.province);
+          return reconciliationTable(database.db, config, { cycleId: cycle.id, province, nationalSnapshot: snapshot });
+        });
+        if (opts.json) return printJson(t);
+        if (!t.configured) return void process.stdout.write('No provincial source is configured (set `provincial:` in chiso766.yaml): nothing to reconcile.\n');
+        if (t.rows.length === 0) return void process.stdout.write(`Cycle ${t.cycleId}: no provincial figures stored for ${t.province} (did the provincial capture fail? see jobs failed).\n`);
+        process.stdout.write(`Cycle ${t.cycleId} — provincial capture ${t.provincialCapturedAt}, national ${t.nationalCapturedAt}; tolerance ${t.tolerancePoints} points\n`);
+        process.stdout.write(
+          table(
+            ['unit', 'name', 'metric', 'provincial', 'national', 'gap', 'status'],
+            t.rows.map((r) => [r.unitCode, r.unitName ?? '', r.label, viNumber(r.provincial), viNumber(r.national), viNumber(r.gap), r.status]),
+          ),
+        );
+      }),
+    );
 }

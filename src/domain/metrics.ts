@@ -67,6 +67,7 @@ const defs: MetricDef[] = [
 export const METRICS: readonly MetricDef[] = defs.map((d) => Object.freeze(d));
 const byCode = new Map(METRICS.map((m) => [m.code, m]));
 
+/** Codes of the national portal's metrics (TOTAL, groups, sub-metrics, counters). */
 export const METRIC_CODES: readonly string[] = METRICS.map((m) => m.code);
 /** TOTAL followed by the six groups: the scored headline metrics. */
 export const HEADLINE_METRICS: readonly string[] = ['TOTAL', ...GROUP_CODES];
@@ -100,3 +101,16 @@ export const WHAT_TO_CHECK: Readonly<Record<GroupCode | 'TOTAL', string>> = {
   MDHL: 'đánh giá hài lòng và xử lý phản ánh, kiến nghị đúng hạn',
   MDSH: 'số hóa hồ sơ, cấp kết quả điện tử, tái sử dụng dữ liệu',
 };
+
+/**
+ * Figures of the provincial DVC system (source `provincial`), compared with DVCQG by the
+ * reconciliation. Counts keep the numerator; shares keep numerator, denominator and ratio.
+ */
+export const PROVINCIAL_METRICS: readonly MetricDef[] = [
+  { code: 'PROV_DIGITIZATION', family: 'counter', group: 'MDSH', max: null, name: 'Tỷ lệ số hóa hồ sơ (Cổng tỉnh)', short: 'Số hóa hồ sơ (tỉnh)' },
+  { code: 'PROV_RECEIVED', family: 'counter', group: 'TDGQ', max: null, name: 'Số hồ sơ tiếp nhận (Cổng tỉnh)', short: 'Hồ sơ tiếp nhận (tỉnh)' },
+  { code: 'PROV_OVERDUE', family: 'counter', group: 'TDGQ', max: null, name: 'Số hồ sơ trễ hạn (Cổng tỉnh)', short: 'Hồ sơ trễ hạn (tỉnh)' },
+  { code: 'PROV_ONLINE_SUBMISSION', family: 'counter', group: 'CLGQ', max: null, name: 'Tỷ lệ hồ sơ nộp trực tuyến (Cổng tỉnh)', short: 'Nộp trực tuyến (tỉnh)' },
+  { code: 'PROV_ONLINE_PAYMENT', family: 'counter', group: 'TTTT', max: null, name: 'Tỷ lệ thanh toán trực tuyến (Cổng tỉnh)', short: 'Thanh toán trực tuyến (tỉnh)' },
+].map((d) => Object.freeze(d as MetricDef));
+for (const d of PROVINCIAL_METRICS) byCode.set(d.code, d);

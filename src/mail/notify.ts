@@ -166,7 +166,8 @@ export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId:
   }
 
   // Ops: source-health news of this cycle, units nobody answers for, and what went wrong.
-  const sourceNews = events.filter((e) => e.kind === 'source');
+  // Ops also hear of discrepancies between the provincial and national portals.
+  const sourceNews = events.filter((e) => e.kind === 'source' || (e.kind === 'discrepancy' && e.event === 'opened'));
   const problems = await db
     .selectFrom('raw_payloads as r')
     .innerJoin('captures as c', 'c.id', 'r.capture_id')

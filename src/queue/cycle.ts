@@ -15,6 +15,8 @@ import { currentPeriod, isoWeekKey, parsePeriodKey, periodKey, periodSlug, type 
 import { captureRequests, type RequestSpec } from '../portal/dvcqg/endpoints.ts';
 import { SOURCE } from '../portal/dvcqg/parse.ts';
 import { createCapture } from '../snapshots/capture.ts';
+import type { Config } from '../config/load.ts';
+import { PROVINCIAL_SOURCE, provincialRequests, type ProvincialSpec } from '../portal/provincial/index.ts';
 import { fetchJobId, safeJobId, stageJobId } from './names.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -23,11 +25,16 @@ export interface CycleJobData {
   cycleKey: string;
   captureId: number;
   attempt: number;
+  /** Other captures of the same cycle ingested together (the provincial portal's). */
+  extraCaptureIds?: number[];
 }
 
-export interface FetchJobData extends CycleJobData {
-  source: string;
-  spec: RequestSpec;
+export type FetchJobData = CycleJobData & ({ source: 'dvcqg'; spec: RequestSpec } | { source: 'provincial'; spec: ProvincialSpec });
+
+/** What one capture attempt of a cycle asks: the national portal, and the provincial one on attempt 1. */
+export interface CyclePlan {
+  dvcqg: RequestSpec[];
+  provincial: ProvincialSpec[];
 }
 
 export interface SendJobData {
@@ -56,19 +63,23 @@ export function jobOptions(rt: Runtime, stage: 'fetch' | 'stage' | 'send'): Jobs
 }
 
 /** The job ids of one capture attempt of a cycle (what run-once watches). */
-export function flowJobIds(key: string, attempt: number, specs: readonly RequestSpec[]): { fetch: string[]; ingest: string; evaluate: string; notify: string } {
+export function flowJobIds(key: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string; evaluate: string; notify: string } {
   return {
-    fetch: specs.map((s) => fetchJobId(key, attempt, s.key)),
+    fetch: [...plan.dvcqg, ...plan.provincial].map((s) => fetchJobId(key, attempt, s.key)),
     ingest: stageJobId(key, attempt, 'ingest'),
     evaluate: stageJobId(key, attempt, 'evaluate'),
     notify: stageJobId(key, attempt, 'notify'),
   };
 }
 
-export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captureId: number, attempt: number, specs: readonly RequestSpec[], delayMs = 0): FlowJob {
-  const data: CycleJobData = { cycleId: cycle.id, cycleKey: cycle.key, captureId, attempt };
-  const ids = flowJobIds(cycle.key, attempt, specs);
+export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captureId: number, attempt: number, plan: CyclePlan, delayMs = 0, provincialCaptureId: number | null = null): FlowJob {
+  const data: CycleJobData = { cycleId: cycle.id, cycleKey: cycle.key, captureId, attempt, ...(provincialCaptureId ? { extraCaptureIds: [provincialCaptureId] } : {}) };
+  const ids = flowJobIds(cycle.key, attempt, plan);
   const stage = jobOptions(rt, 'stage');
+  const fetches = [
+    ...plan.dvcqg.map((spec) => ({ ...data, source: 'dvcqg' as const, spec })),
+    ...plan.provincial.map((spec) => ({ ...data, captureId: provincialCaptureId!, source: 'provincial' as const, spec })),
+  ];
   return {
     name: 'notify',
     queueName: 'notify',
@@ -86,10 +97,10 @@ export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captu
             queueName: 'ingest',
             data,
             opts: { ...stage, jobId: ids.ingest },
-            children: specs.map((spec, i) => ({
+            children: fetches.map((fetchData, i) => ({
               name: 'fetch',
               queueName: 'fetch',
-              data: { ...data, source: SOURCE, spec } satisfies FetchJobData,
+              data: fetchData satisfies FetchJobData,
               // lifo: false keeps request order; priority by position so the national summary goes first.
               opts: { ...jobOptions(rt, 'fetch'), jobId: ids.fetch[i], priority: i + 1, ...(delayMs > 0 ? { delay: delayMs } : {}) },
             })),
@@ -100,10 +111,13 @@ export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captu
   };
 }
 
-export function cycleSpecs(cycle: Pick<Cycle, 'provinces' | 'period_key'>): RequestSpec[] {
+export function cyclePlan(cycle: Pick<Cycle, 'provinces' | 'period_key'>, config: Config, attempt = 1): CyclePlan {
   const period = parsePeriodKey(cycle.period_key);
   if (!period) throw new Error(`cycle has an unknown period ${cycle.period_key}`);
-  return captureRequests(cycle.provinces.split(','), period);
+  const provinces = cycle.provinces.split(',');
+  // The provincial portal is asked once per cycle (its figures are not what the freshness gate waits for).
+  const provincial = config.provincial && attempt === 1 ? provinces.flatMap((p) => provincialRequests(config.provincial!, p, period)) : [];
+  return { dvcqg: captureRequests(provinces, period), provincial };
 }
 
 export interface EnqueueResult {
@@ -131,7 +145,7 @@ export async function enqueueCycle(rt: Runtime, opts: { asOf: Date; forced?: boo
       .executeTakeFirstOrThrow();
     key = `${key}-r${Number(n.n) + 1}`;
   }
-  const specs = captureRequests(provinces, period);
+  const plan = cyclePlan({ provinces: provinces.join(','), period_key: periodKey(period) }, config);
   const inserted = await db
     .insertInto('cycles')
     .values({ key, source: SOURCE, provinces: provinces.join(','), period_key: periodKey(period), week, as_of: opts.asOf, forced: opts.forced ?? false, state: 'running' })
@@ -139,13 +153,14 @@ export async function enqueueCycle(rt: Runtime, opts: { asOf: Date; forced?: boo
     .returningAll()
     .executeTakeFirst();
   if (inserted) {
-    const captureId = await createCapture(db, { cycleId: inserted.id, source: SOURCE, period, provinces, capturedAt: opts.asOf, planned: specs.length });
-    await rt.flow.add(captureFlow(rt, inserted, captureId, 1, specs));
-    rt.log.info({ cycle: key, requests: specs.length }, `cycle ${key} created: ${specs.length} portal requests queued`);
+    const { captureId, provincialCaptureId } = await createCycleCaptures(rt, inserted, plan);
+    await rt.flow.add(captureFlow(rt, inserted, captureId, 1, plan, 0, provincialCaptureId));
+    const n = plan.dvcqg.length + plan.provincial.length;
+    rt.log.info({ cycle: key, requests: n }, `cycle ${key} created: ${n} portal requests queued`);
     return { cycle: inserted, created: true };
   }
   const existing = await db.selectFrom('cycles').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
-  await recoverLostFlow(rt, existing, specs);
+  await recoverLostFlow(rt, existing, plan);
   return { cycle: existing, created: false };
 }
 
@@ -154,25 +169,34 @@ export async function enqueueCycle(rt: Runtime, opts: { asOf: Date; forced?: boo
  * jobs. Whoever meets such a cycle (running, older than a minute, no root job) adds the flow again;
  * the deterministic ids make a double add harmless.
  */
-async function recoverLostFlow(rt: Runtime, cycle: Cycle, specs: RequestSpec[]): Promise<void> {
+/** The captures of a cycle's first attempt (idempotent: existing ones are returned). */
+async function createCycleCaptures(rt: Runtime, cycle: Cycle, plan: CyclePlan): Promise<{ captureId: number; provincialCaptureId: number | null }> {
+  const period = parsePeriodKey(cycle.period_key)!;
+  const provinces = cycle.provinces.split(',');
+  const captureId = await createCapture(rt.db, { cycleId: cycle.id, source: cycle.source, period, provinces, capturedAt: cycle.as_of, planned: plan.dvcqg.length });
+  const provincialCaptureId = plan.provincial.length
+    ? await createCapture(rt.db, { cycleId: cycle.id, source: PROVINCIAL_SOURCE, period, provinces, capturedAt: cycle.as_of, planned: plan.provincial.length })
+    : null;
+  return { captureId, provincialCaptureId };
+}
+
+async function recoverLostFlow(rt: Runtime, cycle: Cycle, plan: CyclePlan): Promise<void> {
   if (cycle.state !== 'running') return;
   if (Date.now() - cycle.created_at.getTime() < 60_000) return;
-  const ids = flowJobIds(cycle.key, 1, specs);
+  const ids = flowJobIds(cycle.key, 1, plan);
   if (await rt.queues.notify.getJob(ids.notify)) return;
-  const capture = await rt.db.selectFrom('captures').select('id').where('cycle_id', '=', cycle.id).where('attempt', '=', 1).executeTakeFirst();
-  const period = parsePeriodKey(cycle.period_key)!;
-  const captureId = capture?.id ?? (await createCapture(rt.db, { cycleId: cycle.id, source: cycle.source, period, provinces: cycle.provinces.split(','), capturedAt: cycle.as_of, planned: specs.length }));
+  const { captureId, provincialCaptureId } = await createCycleCaptures(rt, cycle, plan);
   rt.log.warn({ cycle: cycle.key }, `cycle ${cycle.key} had no jobs (a process stopped while creating it): queueing its flow again`);
-  await rt.flow.add(captureFlow(rt, cycle, captureId, 1, specs));
+  await rt.flow.add(captureFlow(rt, cycle, captureId, 1, plan, 0, provincialCaptureId));
 }
 
 /** A re-check of the same cycle later (freshness gate): a new capture attempt and a delayed flow. */
 export async function scheduleRecheck(rt: Runtime, cycle: Cycle, attempt: number, delayMs: number): Promise<{ captureId: number; at: Date }> {
-  const specs = cycleSpecs(cycle);
+  const plan = cyclePlan(cycle, rt.config, attempt);
   const period = parsePeriodKey(cycle.period_key)!;
   const at = new Date(rt.now().getTime() + delayMs);
-  const captureId = await createCapture(rt.db, { cycleId: cycle.id, source: cycle.source, period, provinces: cycle.provinces.split(','), capturedAt: at, attempt, planned: specs.length });
-  await rt.flow.add(captureFlow(rt, cycle, captureId, attempt, specs, delayMs));
+  const captureId = await createCapture(rt.db, { cycleId: cycle.id, source: cycle.source, period, provinces: cycle.provinces.split(','), capturedAt: at, attempt, planned: plan.dvcqg.length });
+  await rt.flow.add(captureFlow(rt, cycle, captureId, attempt, plan, delayMs));
   return { captureId, at };
 }
 

@@ -13,6 +13,7 @@ import type { PortalHttp } from '../portal/http.ts';
 import { assertRedis, redisConnection } from './connection.ts';
 import { QUEUE_NAMES, queuePrefix, type QueueName } from './names.ts';
 import { RedisPoliteness } from './politeness.ts';
+import { ProvincialClient } from '../portal/provincial/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -25,6 +26,8 @@ export interface Runtime {
   /** The queue-role connection (also used for the politeness limiter and admin commands). */
   redis: Redis;
   now: () => Date;
+  /** The provincial portal's client (one token cache per process); throws if none is configured. */
+  provincialClient(): ProvincialClient;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,18 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })])) as Record<QueueName, Queue>;
   const flow = new FlowProducer({ connection: redis, prefix });
   const http = opts.http ?? createPortalHttp(config, new RedisPoliteness(redis, config.env.httpDelayMs, prefix));
+  let provincial: ProvincialClient | null = null;
   return {
+    provincialClient: () => {
+      if (!config.provincial) throw new Error('no provincial portal configured');
+      provincial ??= new ProvincialClient(http, config.provincial, {
+        clientId: config.env.provincialClientId,
+        clientSecret: config.env.provincialClientSecret,
+        username: config.env.provincialUsername,
+        password: config.env.provincialPassword,
+      });
+      return provincial;
+    },
     config,
     db,
     prefix,

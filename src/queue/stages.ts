@@ -6,7 +6,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Cycle } from '../db/types.ts';
 import { deadlineInWeek, parsePeriodKey, parseWeekKey } from '../domain/periods.ts';
 import { endpointUrl } from '../portal/dvcqg/endpoints.ts';
-import { fetchDvcqgRequest, type FetchResult } from '../snapshots/capture.ts';
+import { fetchDvcqgRequest, fetchProvincialRequest, type FetchResult } from '../snapshots/capture.ts';
 import { ingestCapture } from '../snapshots/ingest.ts';
 import { raiseAlert, type CycleRef } from '../alerts/lifecycle.ts';
 import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../alerts/source.ts';
@@ -31,7 +31,10 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<F
   const { captureId, spec, cycleId } = job.data;
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
-  const result = await fetchDvcqgRequest(rt.db, rt.http, rt.config.env.dvcqgBaseUrl, captureId, spec, attempt);
+  const result =
+    job.data.source === 'provincial'
+      ? await fetchProvincialRequest(rt.db, rt.provincialClient(), rt.config.provincial!, captureId, job.data.spec, attempt)
+      : await fetchDvcqgRequest(rt.db, rt.http, rt.config.env.dvcqgBaseUrl, captureId, job.data.spec, attempt);
   if (result.outcome === 'ok') return result;
   rt.log.warn({ job: job.id, request: spec.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
   if (result.outcome === 'retryable' && attempt < maxAttempts) throw new Error(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
@@ -43,7 +46,7 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<F
     requestKey: spec.key,
     detail: result.detail,
     periodKey: cycle.period_key,
-    url: endpointUrl(rt.config.env.dvcqgBaseUrl, spec.endpoint),
+    url: job.data.source === 'provincial' ? job.data.spec.request.url : endpointUrl(rt.config.env.dvcqgBaseUrl, job.data.spec.endpoint),
     status: result.status,
     attempts: attempt,
   });
@@ -55,7 +58,9 @@ export async function ingestStage(rt: Runtime, job: Job<CycleJobData>) {
   const report = await ingestCapture(rt.db, job.data.captureId);
   const cycle = await loadCycle(rt, job.data.cycleId);
   await resolveCaptureProblems(rt.db, cycleRef(rt, cycle), report.snapshots.map((s) => s.scope));
-  return { snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, notes: report.notes.length };
+  let provincialObservations = 0;
+  for (const extra of job.data.extraCaptureIds ?? []) provincialObservations += (await ingestCapture(rt.db, extra, { provincial: rt.config.provincial })).observations;
+  return { snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, provincialObservations, notes: report.notes.length };
 }
 
 /**

@@ -3,7 +3,7 @@
  */
 import type { Job } from 'bullmq';
 import type { Cycle } from '../db/types.ts';
-import { cycleSpecs, flowJobIds } from './cycle.ts';
+import { cyclePlan, flowJobIds } from './cycle.ts';
 import { sendJobId, type QueueName } from './names.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -50,8 +50,7 @@ export async function waitForCycle(
   opts: { timeoutMs?: number; pollMs?: number; onProgress?: (p: { done: number; total: number; current: string | null }) => void } = {},
 ): Promise<WaitOutcome> {
   const until = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
-  const specs = cycleSpecs(cycle);
-  const ids = flowJobIds(cycle.key, 1, specs);
+  const ids = flowJobIds(cycle.key, 1, cyclePlan(cycle, rt.config));
   const all: [QueueName, string][] = [...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]), ['ingest', ids.ingest], ['evaluate', ids.evaluate], ['notify', ids.notify]];
   for (;;) {
     const row = await rt.db.selectFrom('cycles').select(['state']).where('id', '=', cycle.id).executeTakeFirstOrThrow();

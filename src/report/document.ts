@@ -3,7 +3,7 @@
  * chart). Markdown, HTML and DOCX are three serialisations of the same blocks, so the formats
  * cannot drift apart.
  */
-import { viDate, viDateTime, viDelta, viNumber } from '../domain/format.ts';
+import { viDate, viDateTime, viDelta, viInteger, viNumber } from '../domain/format.ts';
 import { metricDef } from '../domain/metrics.ts';
 import type { BulletinModel, UnitRankRow, ValueRow } from './model.ts';
 import { overdueSentence, rankSentence, trendSentences } from './sentences.ts';
@@ -118,7 +118,14 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
       numeric: [false, false, true, true, true, false],
       widths: [28, 26, 12, 12, 11, 11],
       rows: m.reconciliation.rows.map((r) => ({
-        cells: [`${r.unitName} (${r.unitCode})`, r.label, r.unit === '%' ? viNumber(r.provincial) : viNumber(r.provincial).replace(/,00$/, ''), r.unit === '%' ? viNumber(r.national) : viNumber(r.national).replace(/,00$/, ''), r.gap === null ? '—' : viDelta(r.gap), r.outside ? 'vượt ngưỡng' : ''],
+        cells: [
+          `${r.unitName} (${r.unitCode})`,
+          r.label,
+          r.unit === '%' ? viNumber(r.provincial) : viInteger(r.provincial),
+          r.unit === '%' ? viNumber(r.national) : viInteger(r.national),
+          r.gap === null ? '—' : r.unit === '%' ? viDelta(r.gap) : `${r.gap > 0 ? '+' : ''}${viInteger(r.gap)}`,
+          r.outside ? 'vượt ngưỡng' : '',
+        ],
         highlight: r.outside ? 'fall' : null,
       })),
     });

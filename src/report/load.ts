@@ -56,6 +56,13 @@ async function findCycle(db: Kysely<DB>, which: 'latest' | number, province: str
   throw new ReportInputError(`no cycle with data for ${province} yet: run \`chiso766 run-once\` first`);
 }
 
+/** The cycle a report or a reconciliation is about, and its province snapshot (data). */
+export async function reportCycle(db: Kysely<DB>, config: Config, which: 'latest' | number, province?: string): Promise<{ cycle: Cycle; snapshot: Snapshot; province: string }> {
+  const p = province ?? config.provinces[0];
+  if (!p) throw new ReportInputError('no province configured: set `province` in chiso766.yaml');
+  return { ...(await findCycle(db, which, p)), province: p };
+}
+
 export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: ReportOptions): Promise<BulletinInput> {
   const province = opts.province ?? config.provinces[0];
   if (!province) throw new ReportInputError('no province configured: set `province` in chiso766.yaml');

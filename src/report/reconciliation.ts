@@ -1,10 +1,45 @@
-/** Section 6 of the bulletin: the provincial vs national comparison (filled by the reconciliation). */
+/**
+ * The provincial vs national comparison of a cycle, per unit and metric: for the bulletin's
+ * section 6 and for `chiso766 reconcile`.
+ */
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/load.ts';
 import type { DB, Snapshot } from '../db/types.ts';
+import { provincialSnapshotsOfCycle } from '../alerts/evaluate.ts';
+import { reconcile, type ReconciliationRow } from '../rules/reconciliation.ts';
+import { loadViews } from '../snapshots/views.ts';
 import type { BulletinReconciliation } from './model.ts';
 
-export async function reconciliationForReport(_db: Kysely<DB>, config: Config, _c: { cycleId: number; province: string; nationalSnapshot: Snapshot }): Promise<BulletinReconciliation | null> {
-  if (!config.provincial) return { configured: false, provincialCapturedAt: null, rows: [] };
-  return { configured: true, provincialCapturedAt: null, rows: [] };
+export interface ReconciliationTable {
+  configured: boolean;
+  province: string;
+  cycleId: number;
+  provincialCapturedAt: string | null;
+  nationalCapturedAt: string;
+  tolerancePoints: number;
+  rows: (ReconciliationRow & { unitName: string | null })[];
+}
+
+export async function reconciliationTable(db: Kysely<DB>, config: Config, c: { cycleId: number; province: string; nationalSnapshot: Snapshot }): Promise<ReconciliationTable> {
+  const tolerance = config.rules.reconciliation.tolerancePoints;
+  const base = { province: c.province, cycleId: c.cycleId, nationalCapturedAt: c.nationalSnapshot.captured_at.toISOString(), tolerancePoints: tolerance };
+  if (!config.provincial) return { ...base, configured: false, provincialCapturedAt: null, rows: [] };
+  const prov = (await provincialSnapshotsOfCycle(db, c.cycleId)).find((s) => s.scope === c.province);
+  if (!prov) return { ...base, configured: true, provincialCapturedAt: null, rows: [] };
+  const views = await loadViews(db, [prov, c.nationalSnapshot]);
+  const rows = reconcile(views.get(prov.id)!, views.get(c.nationalSnapshot.id)!, tolerance);
+  const codes = [...new Set(rows.map((r) => r.unitCode))];
+  const names = codes.length ? new Map((await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute()).map((u) => [u.code, u.name])) : new Map<string, string>();
+  return { ...base, configured: true, provincialCapturedAt: prov.captured_at.toISOString(), rows: rows.map((r) => ({ ...r, unitName: names.get(r.unitCode) ?? null })) };
+}
+
+export async function reconciliationForReport(db: Kysely<DB>, config: Config, c: { cycleId: number; province: string; nationalSnapshot: Snapshot }): Promise<BulletinReconciliation> {
+  const t = await reconciliationTable(db, config, c);
+  return {
+    configured: t.configured,
+    provincialCapturedAt: t.provincialCapturedAt ? new Date(t.provincialCapturedAt) : null,
+    rows: t.rows
+      .filter((r) => r.status === 'ok' || r.status === 'outside')
+      .map((r) => ({ unitCode: r.unitCode, unitName: r.unitName ?? r.unitCode, metric: r.metric, label: r.label, provincial: r.provincial, national: r.national, gap: r.gap, outside: r.status === 'outside', unit: r.unit })),
+  };
 }

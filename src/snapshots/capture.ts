@@ -12,6 +12,8 @@ import { LEGACY_PATH, LEGACY_SOURCE, legacyFormBody, legacyRequests, parseLegacy
 import { SOURCE, totalPagesOf, validateResponse } from '../portal/dvcqg/parse.ts';
 import { sleep, type PortalHttp } from '../portal/http.ts';
 import { DriftError } from '../portal/types.ts';
+import { ProvincialClient, validateProvincial, type ProvincialSpec } from '../portal/provincial/index.ts';
+import type { ProvincialConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { ingestCapture, type IngestReport } from './ingest.ts';
 import { acceptedPayloads, archiveResponse, pageOfKey } from './raw.ts';
@@ -144,6 +146,48 @@ export async function fetchLegacyRequest(
   }
   await archiveResponse(db, captureId, info, res, attempt);
   return { ...base, outcome: 'ok', detail: null, status: res.status, reused: false };
+}
+
+/**
+ * Fetch one provincial report (all its pages) into the raw archive, validated by its parser.
+ * The token exchange of iGate is not archived (it would store a credential).
+ */
+export async function fetchProvincialRequest(
+  db: Kysely<DB>,
+  client: ProvincialClient,
+  cfg: ProvincialConfig,
+  captureId: number,
+  spec: ProvincialSpec,
+  attempt: number,
+): Promise<FetchResult> {
+  const stored = await storedPages(db, captureId, spec.key);
+  let totalPages = 1;
+  let fetched = 0;
+  for (let page = 1; page <= totalPages; page++) {
+    const key = page === 1 ? spec.key : `${spec.key}.p${page}`;
+    const info = { requestKey: key, scope: spec.scope, endpoint: spec.endpoint };
+    const have = stored.get(page);
+    if (have) {
+      totalPages = validateProvincial(spec.endpoint, key, have, cfg).totalPages;
+      continue;
+    }
+    const res = await client.fetch({ ...spec.request, url: ProvincialClient.pageUrl(spec, page - 1) });
+    fetched++;
+    const base = { requestKey: spec.key, scope: spec.scope, endpoint: spec.endpoint, status: res.status, pages: page, reused: false };
+    if (res.outcome !== 'ok') {
+      await archiveResponse(db, captureId, info, res, attempt);
+      return { ...base, outcome: res.outcome, detail: res.detail };
+    }
+    try {
+      totalPages = validateProvincial(spec.endpoint, key, res.body, cfg).totalPages;
+    } catch (e) {
+      if (!(e instanceof DriftError)) throw e;
+      await archiveResponse(db, captureId, info, res, attempt, 'drift', e.message);
+      return { ...base, outcome: 'drift', detail: e.message };
+    }
+    await archiveResponse(db, captureId, info, res, attempt);
+  }
+  return { requestKey: spec.key, scope: spec.scope, endpoint: spec.endpoint, outcome: 'ok', detail: null, status: 200, pages: totalPages, reused: fetched === 0 };
 }
 
 export interface CaptureRunOptions {

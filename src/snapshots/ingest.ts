@@ -12,7 +12,10 @@ import { LEGACY_SOURCE, parseLegacy } from '../portal/dvcqg/legacy.ts';
 import { parseNational, parseProvince, validateResponse, type ScopePages } from '../portal/dvcqg/parse.ts';
 import { sha256 } from '../portal/http.ts';
 import type { ParsedObservation, ParsedScope } from '../portal/types.ts';
-import { upsertUnits } from '../units/registry.ts';
+import { listUnits, upsertUnits } from '../units/registry.ts';
+import type { ProvincialConfig } from '../config/schema.ts';
+import { parseProvincial, PROVINCIAL_SOURCE, type ProvincialParseContext } from '../portal/provincial/index.ts';
+import { NameMatcher } from '../portal/provincial/text.ts';
 import { baseKey, pageOfKey } from './raw.ts';
 
 export interface SnapshotReport {
@@ -38,6 +41,14 @@ export interface IngestReport {
 export interface IngestHooks {
   /** Called inside the snapshot's transaction after the snapshot row and before observations (tests). */
   afterSnapshotRow?: (scope: string) => void | Promise<void>;
+  /** The provincial portal's config (HTML column mapping); needed for `provincial` captures. */
+  provincial?: ProvincialConfig;
+}
+
+/** Unit names and codes of the registry, to match provincial rows that carry only a name. */
+async function provincialContext(db: Kysely<DB>, scope: string, cfg: ProvincialConfig | undefined): Promise<ProvincialParseContext> {
+  const units = await listUnits(db, [scope]);
+  return { config: cfg, matcher: new NameMatcher(units), knownCodes: new Set(units.map((u) => u.code)) };
 }
 
 /** Hash of a scope's content: the sorted (request, body hash) pairs. */
@@ -51,7 +62,12 @@ export function contentHash(payloads: readonly Pick<RawPayload, 'request_key' | 
 }
 
 /** Parse the payloads of one scope of a capture with the right adapter. Pure apart from throwing. */
-export function parseScope(source: string, scope: string, payloads: readonly RawPayload[]): ParsedScope {
+export function parseScope(source: string, scope: string, payloads: readonly RawPayload[], provincial?: ProvincialParseContext): ParsedScope {
+  if (source === PROVINCIAL_SOURCE) {
+    if (!provincial) throw new Error('a provincial capture needs its parse context');
+    const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
+    return parseProvincial(scope, sorted, provincial);
+  }
   if (source === LEGACY_SOURCE) return parseLegacy(payloads[0]!.request_key, scope, payloads[0]!.body!);
   const root = scope === 'national' ? null : provinceByCode(scope).rootDepartmentId;
   if (scope === 'national') {
@@ -158,7 +174,7 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
       if (row) reports.push({ scope, snapshotId: row.id, unchanged: true, sameAsSnapshotId: sameAs, observations: 0, units: 0, notes: [] });
       continue;
     }
-    const parsed = parseScope(capture.source, scope, scopePayloads);
+    const parsed = parseScope(capture.source, scope, scopePayloads, capture.source === PROVINCIAL_SOURCE ? await provincialContext(db, scope, hooks.provincial) : undefined);
     const notes = [...parsed.notes];
     const report = await db.transaction().execute(async (trx) => {
       const snap = await trx
@@ -198,7 +214,7 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
  * Each scope's observations are replaced in one transaction; unchanged snapshots stay as they are.
  * Payloads that failed validation earlier (drift) are tried again.
  */
-export async function reingestCapture(db: Kysely<DB>, captureId: number): Promise<IngestReport> {
+export async function reingestCapture(db: Kysely<DB>, captureId: number, provincial?: ProvincialConfig): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirst();
   if (!capture) throw new Error(`capture ${captureId} does not exist (see chiso766 capture --json or the captures table)`);
   const payloads = await loadPayloads(db, captureId, true);
@@ -209,7 +225,7 @@ export async function reingestCapture(db: Kysely<DB>, captureId: number): Promis
       reports.push({ scope, snapshotId: snapshot.id, unchanged: true, sameAsSnapshotId: snapshot.same_as_snapshot_id, observations: 0, units: 0, notes: [] });
       continue;
     }
-    const parsed = parseScope(capture.source, scope, scopePayloads);
+    const parsed = parseScope(capture.source, scope, scopePayloads, capture.source === PROVINCIAL_SOURCE ? await provincialContext(db, scope, provincial) : undefined);
     const notes = [...parsed.notes];
     const hash = contentHash(scopePayloads);
     const report = await db.transaction().execute(async (trx) => {

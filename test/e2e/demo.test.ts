@@ -12,7 +12,7 @@ describe('chiso766 demo', () => {
   it('runs three weekly cycles offline, writes e-mails and the bulletin in three formats, and again with the same alerts', async () => {
     const first = await runCli(['demo', '--dir', dir], { CHISO766_CONFIG: '', DATABASE_URL: '' }, { timeoutMs: 120_000 });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/Week 2026-W47 .*fetched 8 portal answers/);
+    expect(first.stdout).toMatch(/Week 2026-W47 .*fetched 11 portal answers/);
     const emls = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'));
     expect(emls.length).toBeGreaterThanOrEqual(5);
     for (const f of emls) {
@@ -27,7 +27,8 @@ describe('chiso766 demo', () => {
     expect(second.code, second.stderr).toBe(0);
     const alerts = (s: string) => s.slice(s.indexOf('Open alerts now'), s.indexOf('E-mails written'));
     expect(alerts(second.stdout)).toBe(alerts(first.stdout));
-    expect(alerts(first.stdout)).toContain('Open alerts now (7)');
+    expect(alerts(first.stdout)).toContain('Open alerts now (11)');
+    expect(readFileSync(path.join(dir, 'bulletin', 'thong-bao-766.md'), 'utf8')).toMatch(/Tỷ lệ số hóa hồ sơ \| 99,9\d \| [\d,]+ \| \+[\d,]+ \| vượt ngưỡng/);
   });
 
   it('refuses to reset a folder that is not its own', async () => {
