@@ -4,7 +4,9 @@
  * (`cycle-dvcqg-H19-year2026-2026W47-a1-fetch-transparency.H19`), so a cron tick, a manual
  * run-once and three workers starting at once all end up with the same single cycle.
  *
- * The flow: one `fetch` child per portal request → `ingest` → `evaluate` → `notify` (root).
+ * The flow: one `fetch` child per portal request → one `ingest` per scope (the national ranking,
+ * each province, each province's provincial portal) → `evaluate` → `notify` (root). Ingest jobs of
+ * different provinces run in parallel on as many workers as there are.
  * `notify` queues one `send` job per outbox row.
  */
 import type { FlowJob, JobsOptions } from 'bullmq';
@@ -25,8 +27,12 @@ export interface CycleJobData {
   cycleKey: string;
   captureId: number;
   attempt: number;
-  /** Other captures of the same cycle ingested together (the provincial portal's). */
-  extraCaptureIds?: number[];
+}
+
+/** An ingest job: one scope of one capture (`captureId` is that source's capture). */
+export interface IngestJobData extends CycleJobData {
+  source: 'dvcqg' | 'provincial';
+  scope: string;
 }
 
 export type FetchJobData = CycleJobData & ({ source: 'dvcqg'; spec: RequestSpec } | { source: 'provincial'; spec: ProvincialSpec });
@@ -63,23 +69,48 @@ export function jobOptions(rt: Runtime, stage: 'fetch' | 'stage' | 'send'): Jobs
 }
 
 /** The job ids of one capture attempt of a cycle (what run-once watches). */
-export function flowJobIds(key: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string; evaluate: string; notify: string } {
+export function flowJobIds(key: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string[]; evaluate: string; notify: string } {
   return {
     fetch: [...plan.dvcqg, ...plan.provincial].map((s) => fetchJobId(key, attempt, s.key)),
-    ingest: stageJobId(key, attempt, 'ingest'),
+    ingest: ingestGroups(plan).map((g) => safeJobId(stageJobId(key, attempt, 'ingest'), g.source === 'provincial' ? `provincial-${g.scope}` : g.scope)),
     evaluate: stageJobId(key, attempt, 'evaluate'),
     notify: stageJobId(key, attempt, 'notify'),
   };
 }
 
+/** The scopes a plan's requests fall into, in request order. */
+function ingestGroups(plan: CyclePlan): { source: 'dvcqg' | 'provincial'; scope: string; indexes: number[] }[] {
+  const groups: { source: 'dvcqg' | 'provincial'; scope: string; indexes: number[] }[] = [];
+  const all = [...plan.dvcqg.map((s) => ({ source: 'dvcqg' as const, scope: s.scope })), ...plan.provincial.map((s) => ({ source: 'provincial' as const, scope: s.scope }))];
+  all.forEach((r, i) => {
+    const g = groups.find((x) => x.source === r.source && x.scope === r.scope);
+    if (g) g.indexes.push(i);
+    else groups.push({ ...r, indexes: [i] });
+  });
+  return groups;
+}
+
 export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captureId: number, attempt: number, plan: CyclePlan, delayMs = 0, provincialCaptureId: number | null = null): FlowJob {
-  const data: CycleJobData = { cycleId: cycle.id, cycleKey: cycle.key, captureId, attempt, ...(provincialCaptureId ? { extraCaptureIds: [provincialCaptureId] } : {}) };
+  const data: CycleJobData = { cycleId: cycle.id, cycleKey: cycle.key, captureId, attempt };
   const ids = flowJobIds(cycle.key, attempt, plan);
   const stage = jobOptions(rt, 'stage');
-  const fetches = [
+  const fetches: FetchJobData[] = [
     ...plan.dvcqg.map((spec) => ({ ...data, source: 'dvcqg' as const, spec })),
     ...plan.provincial.map((spec) => ({ ...data, captureId: provincialCaptureId!, source: 'provincial' as const, spec })),
   ];
+  const ingests = ingestGroups(plan).map((g, gi) => ({
+    name: 'ingest',
+    queueName: 'ingest',
+    data: { ...data, captureId: g.source === 'provincial' ? provincialCaptureId! : captureId, source: g.source, scope: g.scope } satisfies IngestJobData,
+    opts: { ...stage, jobId: ids.ingest[gi] },
+    children: g.indexes.map((i) => ({
+      name: 'fetch',
+      queueName: 'fetch',
+      data: fetches[i]!,
+      // Priority by position: the national summary first, then province after province.
+      opts: { ...jobOptions(rt, 'fetch'), jobId: ids.fetch[i], priority: i + 1, ...(delayMs > 0 ? { delay: delayMs } : {}) },
+    })),
+  }));
   return {
     name: 'notify',
     queueName: 'notify',
@@ -91,21 +122,7 @@ export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captu
         queueName: 'evaluate',
         data,
         opts: { ...stage, jobId: ids.evaluate },
-        children: [
-          {
-            name: 'ingest',
-            queueName: 'ingest',
-            data,
-            opts: { ...stage, jobId: ids.ingest },
-            children: fetches.map((fetchData, i) => ({
-              name: 'fetch',
-              queueName: 'fetch',
-              data: fetchData satisfies FetchJobData,
-              // lifo: false keeps request order; priority by position so the national summary goes first.
-              opts: { ...jobOptions(rt, 'fetch'), jobId: ids.fetch[i], priority: i + 1, ...(delayMs > 0 ? { delay: delayMs } : {}) },
-            })),
-          },
-        ],
+        children: ingests,
       },
     ],
   };

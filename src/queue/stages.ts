@@ -13,7 +13,7 @@ import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../al
 import { evaluateCycle } from '../alerts/evaluate.ts';
 import { queueDigests } from '../mail/notify.ts';
 import { sendOutboxRow } from '../mail/send.ts';
-import { scheduleRecheck, setCycleState, type CycleJobData, type FetchJobData, type SendJobData } from './cycle.ts';
+import { scheduleRecheck, setCycleState, type CycleJobData, type FetchJobData, type IngestJobData, type SendJobData } from './cycle.ts';
 import { sendJobId } from './names.ts';
 import type { Runtime } from './runtime.ts';
 import { jobOptions } from './cycle.ts';
@@ -54,13 +54,14 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<F
   throw new UnrecoverableError(`${result.outcome}: ${result.detail} — not retried automatically; fix the cause, then \`chiso766 jobs retry\``);
 }
 
-export async function ingestStage(rt: Runtime, job: Job<CycleJobData>) {
-  const report = await ingestCapture(rt.db, job.data.captureId);
-  const cycle = await loadCycle(rt, job.data.cycleId);
-  await resolveCaptureProblems(rt.db, cycleRef(rt, cycle), report.snapshots.map((s) => s.scope));
-  let provincialObservations = 0;
-  for (const extra of job.data.extraCaptureIds ?? []) provincialObservations += (await ingestCapture(rt.db, extra, { provincial: rt.config.provincial })).observations;
-  return { snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, provincialObservations, notes: report.notes.length };
+/** ingest: one scope of a capture → its snapshot (scopes of a national cycle ingest in parallel). */
+export async function ingestStage(rt: Runtime, job: Job<IngestJobData>) {
+  const report = await ingestCapture(rt.db, job.data.captureId, { scope: job.data.scope, provincial: rt.config.provincial });
+  if (job.data.source === 'dvcqg') {
+    const cycle = await loadCycle(rt, job.data.cycleId);
+    await resolveCaptureProblems(rt.db, cycleRef(rt, cycle), [job.data.scope]);
+  }
+  return { scope: job.data.scope, snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, notes: report.notes.length };
 }
 
 /**

@@ -76,7 +76,7 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
       {
         connection,
         prefix: rt.prefix,
-        concurrency: name === 'fetch' ? (opts.fetchConcurrency ?? rt.config.jobs.fetchConcurrency) : 1,
+        concurrency: name === 'fetch' || name === 'ingest' ? (opts.fetchConcurrency ?? rt.config.jobs.fetchConcurrency) : 1,
         lockDuration,
         stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
         maxStalledCount: 2,

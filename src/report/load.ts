@@ -8,7 +8,6 @@ import type { Cycle, DB, Snapshot } from '../db/types.ts';
 import { GROUP_CODES } from '../domain/metrics.ts';
 import { parsePeriodKey, periodLabel } from '../domain/periods.ts';
 import { listAlerts } from '../alerts/query.ts';
-import { obsKey } from '../rules/types.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
 import { reconciliationForReport } from './reconciliation.ts';
 import type { BulletinInput } from './model.ts';
@@ -90,7 +89,16 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
     .limit(1)
     .executeTakeFirst();
   const trendSnaps = [...(await cycleHistory(db, current, 156)).reverse(), current];
-  const views = await loadViews(db, [current, ...(previous ? [previous] : []), ...(baseline ? [baseline] : []), ...(nationalCurrent ? [nationalCurrent] : []), ...(nationalPrevious ? [nationalPrevious] : []), ...trendSnaps]);
+  const views = await loadViews(db, [current, ...(previous ? [previous] : []), ...(baseline ? [baseline] : []), ...(nationalCurrent ? [nationalCurrent] : []), ...(nationalPrevious ? [nationalPrevious] : [])]);
+  // The trend needs only the province's headline figures: one narrow query, not every unit's rows.
+  const trendRows = await db
+    .selectFrom('observations')
+    .select(['snapshot_id', 'metric', 'score'])
+    .where('snapshot_id', 'in', trendSnaps.map((s) => s.id))
+    .where('unit_code', '=', province)
+    .where('metric', 'in', ['TOTAL', ...GROUP_CODES])
+    .execute();
+  const trendValue = new Map(trendRows.map((r) => [`${r.snapshot_id}|${r.metric}`, r.score]));
   const view = views.get(current.id)!;
   const codes = [...view.observations.values()].filter((o) => o.metric === 'TOTAL' && o.unitCode !== province).map((o) => o.unitCode);
   const units = codes.length ? await db.selectFrom('units').select(['code', 'kind', 'name']).where('code', 'in', codes).execute() : [];
@@ -108,10 +116,10 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
     nationalPrevious: nationalPrevious ? views.get(nationalPrevious.id)! : null,
     units,
     openAlerts: alerts.map((a) => ({ unitCode: a.unitCode, unitName: a.unitName, rule: a.rule, severity: a.severity, metric: a.metric, message: a.message, openedAt: a.openedAt, kind: a.kind })),
-    trend: trendSnaps.map((s) => {
-      const v = views.get(s.id)!;
-      return { capturedAt: s.captured_at, values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, v.observations.get(obsKey(province, g))?.score ?? null])) };
-    }),
+    trend: trendSnaps.map((s) => ({
+      capturedAt: s.captured_at,
+      values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, trendValue.get(`${s.id}|${g}`) ?? null])),
+    })),
     reconciliation: await reconciliationForReport(db, config, { cycleId: cycle.id, province, nationalSnapshot: current }),
   };
 }

@@ -43,6 +43,8 @@ export interface IngestHooks {
   afterSnapshotRow?: (scope: string) => void | Promise<void>;
   /** The provincial portal's config (HTML column mapping); needed for `provincial` captures. */
   provincial?: ProvincialConfig;
+  /** Ingest only this scope (the pipeline's ingest jobs run one scope each). */
+  scope?: string;
 }
 
 /** Unit names and codes of the registry, to match provincial rows that carry only a name. */
@@ -143,7 +145,7 @@ async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boo
 
 export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: IngestHooks = {}): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirstOrThrow();
-  const payloads = await loadPayloads(db, captureId, false);
+  const payloads = (await loadPayloads(db, captureId, false)).filter((p) => hooks.scope === undefined || p.scope === hooks.scope);
   const reports: SnapshotReport[] = [];
   for (const [scope, scopePayloads] of groupByScope(payloads)) {
     const existing = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
@@ -194,9 +196,11 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
     if (report) reports.push(report);
   }
   const unchanged = reports.length > 0 && reports.every((r) => r.unchanged);
+  // The capture's state from all its snapshots so far (scopes may be ingested by separate jobs).
+  const all = await db.selectFrom('snapshots').select('unchanged').where('capture_id', '=', captureId).execute();
   await db
     .updateTable('captures')
-    .set({ state: unchanged ? 'unchanged' : 'complete', finished_at: new Date() })
+    .set({ state: all.length > 0 && all.every((s) => s.unchanged) ? 'unchanged' : 'complete', finished_at: new Date() })
     .where('id', '=', captureId)
     .execute();
   return {
