@@ -28,6 +28,24 @@ export class DatabaseInUseError extends Error {
   readonly exitCode = 1;
 }
 
+/** The pg pool behind a Kysely instance opened here (PostgreSQL only): for COPY bulk loads. */
+const pools = new WeakMap<Kysely<DB>, pg.Pool>();
+
+export function pgPoolOf(db: Kysely<DB>): pg.Pool | null {
+  return pools.get(db) ?? null;
+}
+
+/**
+ * A Kysely bound to one pg client (inside a transaction the caller manages), so typed queries and
+ * raw COPY streams share the same transaction.
+ */
+export function kyselyOnClient(client: pg.PoolClient): Kysely<DB> {
+  // A view of the client whose release() does nothing: the caller releases the real client.
+  const view = { query: (...args: unknown[]) => (client.query as (...a: unknown[]) => unknown)(...args), release: () => undefined };
+  const pool = { connect: async () => view, end: async () => undefined };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+}
+
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
   return openPglite(path.join(opts.dataDir, 'pglite'));
@@ -46,6 +64,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
     },
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   const safe = new URL(url);
   if (safe.password) safe.password = '***';
   return { db, kind: 'postgres', location: safe.toString(), close: () => db.destroy() };

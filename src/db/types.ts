@@ -87,6 +87,8 @@ export interface RawPayloadsTable {
   status: number | null;
   response_headers: Json<Record<string, string>>;
   body: Uint8Array | null;
+  /** 'identity' or 'gzip' (migration 0002): use `rawBody()` to read the original bytes. */
+  body_encoding: Generated<'identity' | 'gzip'>;
   sha256: string | null;
   outcome: Outcome;
   detail: string | null;

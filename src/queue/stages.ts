@@ -35,7 +35,11 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<F
     job.data.source === 'provincial'
       ? await fetchProvincialRequest(rt.db, rt.provincialClient(), rt.config.provincial!, captureId, job.data.spec, attempt)
       : await fetchDvcqgRequest(rt.db, rt.http, rt.config.env.dvcqgBaseUrl, captureId, job.data.spec, attempt);
-  if (result.outcome === 'ok') return result;
+  if (result.outcome === 'ok') {
+    await result.archived;
+    const { archived: _done, ...summary } = result;
+    return summary;
+  }
   rt.log.warn({ job: job.id, request: spec.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
   if (result.outcome === 'retryable' && attempt < maxAttempts) throw new Error(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
   const cycle = await loadCycle(rt, cycleId);

@@ -16,7 +16,7 @@ import { ProvincialClient, validateProvincial, type ProvincialSpec } from '../po
 import type { ProvincialConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { ingestCapture, type IngestReport } from './ingest.ts';
-import { acceptedPayloads, archiveResponse, pageOfKey } from './raw.ts';
+import { acceptedPayloads, archiveResponse, pageOfKey, rawBody } from './raw.ts';
 
 export interface FetchResult {
   requestKey: string;
@@ -28,6 +28,20 @@ export interface FetchResult {
   pages: number;
   /** Already stored by an earlier run of the same job: nothing was requested. */
   reused: boolean;
+  /**
+   * Accepted bodies are archived in the background while the next request goes out (the portal
+   * sees the same sequential requests; only our database write overlaps). Await before parsing.
+   */
+  archived?: Promise<void>;
+  /** The accepted bodies by request key (pages included): the in-process ingest parses these. */
+  bodies?: Map<string, Buffer>;
+}
+
+/** Start archiving without waiting; the returned promise is awaited later (errors surface then). */
+function background(p: Promise<unknown>): Promise<void> {
+  const done = p.then(() => undefined);
+  done.catch(() => undefined);
+  return done;
 }
 
 export async function createCapture(
@@ -64,12 +78,12 @@ export async function createCapture(
 async function storedPages(db: Kysely<DB>, captureId: number, key: string): Promise<Map<number, Buffer>> {
   const rows = await db
     .selectFrom('raw_payloads')
-    .select(['request_key', 'body'])
+    .select(['request_key', 'body', 'body_encoding'])
     .where('capture_id', '=', captureId)
     .where('outcome', '=', 'ok')
     .where((eb) => eb.or([eb('request_key', '=', key), eb('request_key', 'like', `${key}.p%`)]))
     .execute();
-  return new Map(rows.map((r) => [pageOfKey(r.request_key), Buffer.from(r.body ?? new Uint8Array())]));
+  return new Map(rows.map((r) => [pageOfKey(r.request_key), rawBody(r)]));
 }
 
 /**
@@ -88,6 +102,8 @@ export async function fetchDvcqgRequest(
   const stored = await storedPages(db, captureId, spec.key);
   let totalPages = 1;
   let fetched = 0;
+  const archiving: Promise<void>[] = [];
+  const bodies = new Map<string, Buffer>();
   for (let page = 1; page <= totalPages; page++) {
     const { key, body } = pageRequest(spec, page);
     const info = { requestKey: key, scope: spec.scope, endpoint: spec.endpoint };
@@ -103,15 +119,16 @@ export async function fetchDvcqgRequest(
       return { requestKey: spec.key, scope: spec.scope, endpoint: spec.endpoint, outcome: res.outcome, detail: res.detail, status: res.status, pages: page, reused: false };
     }
     try {
-      totalPages = totalPagesOf(validateResponse(key, spec.endpoint, spec.scope, spec.rootDepartmentId, res.body));
+      totalPages = totalPagesOf(validateResponse(key, spec.endpoint, spec.scope, spec.rootDepartmentId, res.body, { normalize: false }));
     } catch (e) {
       if (!(e instanceof DriftError)) throw e;
       await archiveResponse(db, captureId, info, res, attempt, 'drift', e.message);
       return { requestKey: spec.key, scope: spec.scope, endpoint: spec.endpoint, outcome: 'drift', detail: e.message, status: res.status, pages: page, reused: false };
     }
-    await archiveResponse(db, captureId, info, res, attempt);
+    archiving.push(background(archiveResponse(db, captureId, info, res, attempt)));
+    bodies.set(key, res.body);
   }
-  return { requestKey: spec.key, scope: spec.scope, endpoint: spec.endpoint, outcome: 'ok', detail: null, status: 201, pages: totalPages, reused: fetched === 0 };
+  return { requestKey: spec.key, scope: spec.scope, endpoint: spec.endpoint, outcome: 'ok', detail: null, status: 201, pages: totalPages, reused: fetched === 0, archived: Promise.all(archiving).then(() => undefined), bodies };
 }
 
 /** Fetch one legacy rest.jsp request into the raw archive (validated by its parser). */
@@ -219,18 +236,27 @@ export function backoffDelay(baseMs: number, attemptsMade: number): number {
 }
 
 /**
- * Fetch a whole capture now, request after request, then ingest it. Blocked or drift stops the run
- * at once (no further request to the portal); retryable answers are retried with backoff.
+ * Fetch a whole capture now, request after request, ingesting each scope (the national ranking,
+ * each province) as soon as all its requests are in — so parsing and storing overlap with the
+ * polite, sequential fetching. Blocked or drift stops the run at once (no further request to the
+ * portal); retryable answers are retried with backoff. Scopes fully fetched before a failure are
+ * stored; the capture is marked failed.
  */
 export async function runCapture(
   opts: CaptureRunOptions,
-  c: { source?: 'dvcqg' | 'dvcqg-legacy'; period: Period; provinces: readonly string[]; capturedAt: Date; cycleId?: number | null },
+  c: { source?: 'dvcqg' | 'dvcqg-legacy'; period: Period; provinces: readonly string[]; capturedAt: Date; cycleId?: number | null; ingestConcurrency?: number },
 ): Promise<CaptureReport> {
   const source = c.source ?? SOURCE;
   const specs: (RequestSpec | LegacyRequestSpec)[] = source === LEGACY_SOURCE ? legacyRequests(c.provinces, c.period) : captureRequests(c.provinces, c.period);
   const captureId = await createCapture(opts.db, { cycleId: c.cycleId ?? null, source, period: c.period, provinces: c.provinces, capturedAt: c.capturedAt, planned: specs.length });
   const results: CaptureReport['results'] = [];
   let failure: CaptureReport['failure'] = null;
+  const left = new Map<string, number>();
+  for (const spec of specs) left.set(spec.scope, (left.get(spec.scope) ?? 0) + 1);
+  // The bodies just fetched: the ingest parses them from memory instead of reading them back.
+  const bodies = new Map<string, Buffer>();
+  const ingests = new IngestQueue(opts.db, captureId, c.ingestConcurrency ?? 2, bodies);
+  const archives = new Map<string, Promise<unknown>[]>();
   for (const [i, spec] of specs.entries()) {
     let result: FetchResult;
     let attempt = 0;
@@ -251,11 +277,66 @@ export async function runCapture(
       failure = { ...result, attempts: attempt };
       break;
     }
+    const remaining = left.get(spec.scope)! - 1;
+    left.set(spec.scope, remaining);
+    archives.set(spec.scope, [...(archives.get(spec.scope) ?? []), result.archived ?? Promise.resolve()]);
+    for (const [k, b] of result.bodies ?? []) bodies.set(k, b);
+    if (remaining === 0) ingests.add(spec.scope, Promise.all(archives.get(spec.scope)!));
   }
-  let ingest: IngestReport | null = null;
-  if (!failure) ingest = await ingestCapture(opts.db, captureId);
-  else await opts.db.updateTable('captures').set({ state: 'failed', finished_at: new Date() }).where('id', '=', captureId).execute();
-  return { captureId, source, period: periodKey(c.period), capturedAt: c.capturedAt.toISOString(), requests: specs.length, results, failure, ingest };
+  await Promise.all([...archives.values()].flat());
+  const ingest = await ingests.done();
+  if (failure) await opts.db.updateTable('captures').set({ state: 'failed', finished_at: new Date() }).where('id', '=', captureId).execute();
+  return { captureId, source, period: periodKey(c.period), capturedAt: c.capturedAt.toISOString(), requests: specs.length, results, failure, ingest: ingest.snapshots.length || !failure ? ingest : null };
+}
+
+/** Ingest scopes of a capture in the background, a few at a time; `done()` merges the reports. */
+class IngestQueue {
+  private readonly pending: { scope: string; ready: Promise<unknown> }[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private readonly reports: IngestReport[] = [];
+  private error: unknown = null;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly captureId: number,
+    private readonly concurrency: number,
+    private readonly bodies: ReadonlyMap<string, Buffer>,
+  ) {}
+
+  /** Ingest `scope` once `ready` (its raw payloads are archived) resolves. */
+  add(scope: string, ready: Promise<unknown>): void {
+    this.pending.push({ scope, ready });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency && this.pending.length > 0) {
+      const { scope, ready } = this.pending.shift()!;
+      const p: Promise<void> = ready
+        .then(() => ingestCapture(this.db, this.captureId, { scope, bodies: this.bodies }))
+        .then((r) => void this.reports.push(r))
+        .catch((e: unknown) => void (this.error ??= e))
+        .finally(() => {
+          this.running.delete(p);
+          this.pump();
+        });
+      this.running.add(p);
+    }
+  }
+
+  async done(): Promise<IngestReport> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+    if (this.error) throw this.error;
+    const snapshots = this.reports.flatMap((r) => r.snapshots).sort((a, b) => (a.scope === 'national' ? -1 : b.scope === 'national' ? 1 : a.scope.localeCompare(b.scope)));
+    return {
+      captureId: this.captureId,
+      snapshots,
+      observations: snapshots.reduce((n, s) => n + s.observations, 0),
+      units: snapshots.reduce((n, s) => n + s.units, 0),
+      unchanged: snapshots.length > 0 && snapshots.every((s) => s.unchanged),
+      notes: snapshots.flatMap((s) => s.notes),
+    };
+  }
 }
 
 export { acceptedPayloads };

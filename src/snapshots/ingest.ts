@@ -4,7 +4,10 @@
  * same as its previous snapshot is recorded as *unchanged* (the portal did not recalculate), with
  * no duplicate observations.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { kyselyOnClient, pgPoolOf } from '../db/connect.ts';
 import type { DB, NewObservation, RawPayload } from '../db/types.ts';
 import { provinceByCode } from '../domain/provinces.ts';
 import type { Endpoint } from '../portal/dvcqg/endpoints.ts';
@@ -16,7 +19,7 @@ import { listUnits, upsertUnits } from '../units/registry.ts';
 import type { ProvincialConfig } from '../config/schema.ts';
 import { parseProvincial, PROVINCIAL_SOURCE, type ProvincialParseContext } from '../portal/provincial/index.ts';
 import { NameMatcher } from '../portal/provincial/text.ts';
-import { baseKey, pageOfKey } from './raw.ts';
+import { baseKey, pageOfKey, rawBody } from './raw.ts';
 
 export interface SnapshotReport {
   scope: string;
@@ -45,6 +48,8 @@ export interface IngestHooks {
   provincial?: ProvincialConfig;
   /** Ingest only this scope (the pipeline's ingest jobs run one scope each). */
   scope?: string;
+  /** Bodies already in memory (just fetched, by request key): not read back from the archive. */
+  bodies?: ReadonlyMap<string, Buffer>;
 }
 
 /** Unit names and codes of the registry, to match provincial rows that carry only a name. */
@@ -64,7 +69,7 @@ export function contentHash(payloads: readonly Pick<RawPayload, 'request_key' | 
 }
 
 /** Parse the payloads of one scope of a capture with the right adapter. Pure apart from throwing. */
-export function parseScope(source: string, scope: string, payloads: readonly RawPayload[], provincial?: ProvincialParseContext): ParsedScope {
+export function parseScope(source: string, scope: string, payloads: readonly RawPayload[], provincial?: ProvincialParseContext, trusted = false): ParsedScope {
   if (source === PROVINCIAL_SOURCE) {
     if (!provincial) throw new Error('a provincial capture needs its parse context');
     const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
@@ -74,13 +79,13 @@ export function parseScope(source: string, scope: string, payloads: readonly Raw
   const root = scope === 'national' ? null : provinceByCode(scope).rootDepartmentId;
   if (scope === 'national') {
     const p = payloads[0]!;
-    return parseNational(validateResponse(p.request_key, 'service-results', scope, null, p.body!));
+    return parseNational(validateResponse(p.request_key, 'service-results', scope, null, p.body!, { trusted }));
   }
   const pages: ScopePages = {};
   const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
   for (const p of sorted) {
     const endpoint = p.endpoint as Endpoint;
-    (pages[endpoint] ??= []).push(validateResponse(p.request_key, endpoint, scope, root, p.body!));
+    (pages[endpoint] ??= []).push(validateResponse(p.request_key, endpoint, scope, root, p.body!, { trusted }));
   }
   return parseProvince(scope, pages);
 }
@@ -113,10 +118,66 @@ function toRows(snapshotId: number, observations: readonly ParsedObservation[], 
   return rows;
 }
 
-/** Multi-row inserts of ~1,000 rows (12 parameters each): no per-row round trips. */
+/**
+ * Observations in bulk, COPY-style: the rows travel as one JSON document that PostgreSQL turns
+ * into a record set — one small statement per 20,000 rows, no per-row round trips, and no large
+ * VALUES list to parse (serialising JSON is native and fast on both sides).
+ */
 export async function insertObservations(trx: Kysely<DB> | Transaction<DB>, rows: NewObservation[]): Promise<void> {
-  const CHUNK = 1000;
-  for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('observations').values(rows.slice(i, i + CHUNK)).execute();
+  const CHUNK = 20_000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const json = JSON.stringify(rows.slice(i, i + CHUNK));
+    await sql`
+      insert into observations (snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, present, quality)
+      select snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, coalesce(present, true), quality
+      from json_to_recordset(${json}::json) as t(
+        snapshot_id int, unit_code text, metric text, score numeric, max_score numeric, ratio numeric,
+        numerator numeric, denominator numeric, rank int, peer_rank int, present boolean, quality text)`.execute(trx);
+  }
+}
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return /[",\r\n]/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v;
+  return String(v);
+}
+
+/** PostgreSQL COPY of the observations (the fastest bulk load there is), on a transaction's client. */
+async function copyObservations(client: pg.PoolClient, rows: NewObservation[]): Promise<void> {
+  const lines: string[] = [];
+  for (const r of rows) {
+    lines.push(
+      [r.snapshot_id, r.unit_code, r.metric, r.score, r.max_score, r.ratio, r.numerator, r.denominator, r.rank, r.peer_rank, r.present ?? true, r.quality].map(csvField).join(','),
+    );
+  }
+  await new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom('copy observations (snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, present, quality) from stdin with (format csv)'));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end(lines.join('\n') + '\n');
+  });
+}
+
+/**
+ * One snapshot's writes in one transaction. On PostgreSQL the observations go in with COPY on the
+ * transaction's own connection; on PGlite with the JSON record-set insert.
+ */
+async function inTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>, copy: (rows: NewObservation[]) => Promise<void>) => Promise<T>): Promise<T> {
+  const pool = pgPoolOf(db);
+  if (!pool) return db.transaction().execute((trx) => fn(trx, (rows) => insertObservations(trx, rows)));
+  const client = await pool.connect();
+  const k = kyselyOnClient(client);
+  try {
+    await client.query('begin');
+    const out = await fn(k, (rows) => copyObservations(client, rows));
+    await client.query('commit');
+    return out;
+  } catch (e) {
+    await client.query('rollback').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
 }
 
 function groupByScope(payloads: readonly RawPayload[]): Map<string, RawPayload[]> {
@@ -126,26 +187,33 @@ function groupByScope(payloads: readonly RawPayload[]): Map<string, RawPayload[]
   return new Map([...out.entries()].sort(([a], [b]) => (a === 'national' ? -1 : b === 'national' ? 1 : a.localeCompare(b))));
 }
 
-async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boolean): Promise<RawPayload[]> {
-  const rows = await db
+async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boolean, scope?: string, inMemory?: ReadonlyMap<string, Buffer>): Promise<RawPayload[]> {
+  const columns = ['id', 'capture_id', 'request_key', 'scope', 'endpoint', 'method', 'url', 'request_body', 'request_headers', 'status', 'response_headers', 'sha256', 'outcome', 'detail', 'attempt', 'fetched_at', 'duration_ms', 'body_encoding'] as const;
+  let q = db
     .selectFrom('raw_payloads')
-    .selectAll()
+    .select([...columns, ...(inMemory ? [] : (['body'] as const))])
     .where('capture_id', '=', captureId)
-    .where('outcome', 'in', includeDrift ? ['ok', 'drift'] : ['ok'])
-    .orderBy('id')
-    .execute();
+    .where('outcome', 'in', includeDrift ? ['ok', 'drift'] : ['ok']);
+  if (scope !== undefined) q = q.where('scope', '=', scope);
+  let rows = (await q.orderBy('id').execute()) as RawPayload[];
+  if (inMemory) {
+    // Bodies of this process's own fetches come from memory; any other is read from the archive.
+    const missing = rows.filter((r) => !inMemory.has(r.request_key)).map((r) => r.id);
+    const stored = missing.length ? new Map((await db.selectFrom('raw_payloads').select(['id', 'body']).where('id', 'in', missing).execute()).map((r) => [r.id, r.body])) : new Map();
+    rows = rows.map((r) => (inMemory.has(r.request_key) ? { ...r, body: inMemory.get(r.request_key)!, body_encoding: 'identity' as const } : { ...r, body: stored.get(r.id) ?? null }));
+  }
   // Per request: the accepted payload, or (re-ingest after a parser fix) the latest drifted one.
   const best = new Map<string, RawPayload>();
   for (const r of rows) {
     const current = best.get(r.request_key);
-    if (!current || (current.outcome !== 'ok' && (r.outcome === 'ok' || r.id > current.id))) best.set(r.request_key, { ...r, body: r.body ? Buffer.from(r.body) : null });
+    if (!current || (current.outcome !== 'ok' && (r.outcome === 'ok' || r.id > current.id))) best.set(r.request_key, { ...r, body: r.body ? rawBody(r) : null, body_encoding: 'identity' });
   }
   return [...best.values()].sort((a, b) => a.id - b.id);
 }
 
 export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: IngestHooks = {}): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirstOrThrow();
-  const payloads = (await loadPayloads(db, captureId, false)).filter((p) => hooks.scope === undefined || p.scope === hooks.scope);
+  const payloads = await loadPayloads(db, captureId, false, hooks.scope, hooks.bodies);
   const reports: SnapshotReport[] = [];
   for (const [scope, scopePayloads] of groupByScope(payloads)) {
     const existing = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
@@ -176,9 +244,10 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
       if (row) reports.push({ scope, snapshotId: row.id, unchanged: true, sameAsSnapshotId: sameAs, observations: 0, units: 0, notes: [] });
       continue;
     }
-    const parsed = parseScope(capture.source, scope, scopePayloads, capture.source === PROVINCIAL_SOURCE ? await provincialContext(db, scope, hooks.provincial) : undefined);
+    // Accepted payloads were validated when archived; re-ingest (below) validates again.
+    const parsed = parseScope(capture.source, scope, scopePayloads, capture.source === PROVINCIAL_SOURCE ? await provincialContext(db, scope, hooks.provincial) : undefined, true);
     const notes = [...parsed.notes];
-    const report = await db.transaction().execute(async (trx) => {
+    const report = await inTransaction(db, async (trx, copy) => {
       const snap = await trx
         .insertInto('snapshots')
         .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, meta: JSON.stringify({ ...parsed.meta, notes }) })
@@ -189,7 +258,7 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
       await hooks.afterSnapshotRow?.(scope);
       await upsertUnits(trx, parsed.units, capture.captured_at);
       const rows = toRows(snap.id, parsed.observations, notes);
-      await insertObservations(trx, rows);
+      await copy(rows);
       await trx.updateTable('snapshots').set({ observation_count: rows.length, meta: JSON.stringify({ ...parsed.meta, notes }) }).where('id', '=', snap.id).execute();
       return { scope, snapshotId: snap.id, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: parsed.units.length, notes };
     });

@@ -9,14 +9,6 @@ import { compareUnitCodes } from '../domain/format.ts';
 
 type Conn = Kysely<DB> | Transaction<DB>;
 
-const CHUNK = 500;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * Insert or refresh units in bulk (a few statements, not one per row). A capture older than what
  * is stored (a backfill) adds names and aliases but does not overwrite the current name or kind.
@@ -25,36 +17,35 @@ export async function upsertUnits(db: Conn, units: UnitSeen[], seenAt: Date): Pr
   const unique = new Map<string, UnitSeen>();
   for (const u of units) if (!unique.has(u.code)) unique.set(u.code, u);
   const list = [...unique.values()];
-  for (const part of chunks(list)) {
-    await db
-      .insertInto('units')
-      .values(part.map((u) => ({ code: u.code, kind: u.kind, parent_code: u.parentCode, province_code: u.provinceCode, name: u.name, first_seen_at: seenAt, last_seen_at: seenAt })))
-      .onConflict((oc) =>
-        oc.column('code').doUpdateSet({
-          name: sql`case when excluded.last_seen_at >= units.last_seen_at then excluded.name else units.name end`,
-          kind: sql`case when excluded.last_seen_at >= units.last_seen_at then excluded.kind else units.kind end`,
-          parent_code: sql`case when excluded.last_seen_at >= units.last_seen_at then excluded.parent_code else units.parent_code end`,
-          first_seen_at: sql`least(units.first_seen_at, excluded.first_seen_at)`,
-          last_seen_at: sql`greatest(units.last_seen_at, excluded.last_seen_at)`,
-        }),
-      )
-      .execute();
-    await db
-      .insertInto('unit_names')
-      .values(part.map((u) => ({ unit_code: u.code, name: u.name, first_seen_at: seenAt, last_seen_at: seenAt })))
-      .onConflict((oc) =>
-        oc.columns(['unit_code', 'name']).doUpdateSet({
-          first_seen_at: sql`least(unit_names.first_seen_at, excluded.first_seen_at)`,
-          last_seen_at: sql`greatest(unit_names.last_seen_at, excluded.last_seen_at)`,
-        }),
-      )
-      .execute();
-  }
-  const aliases = new Map<string, { system: string; alias: string; unit_code: string; first_seen_at: Date }>();
-  for (const u of list) for (const a of u.aliases) aliases.set(`${a.system}|${a.alias}`, { system: a.system, alias: a.alias, unit_code: u.code, first_seen_at: seenAt });
-  for (const part of chunks([...aliases.values()])) {
-    await db.insertInto('unit_aliases').values(part).onConflict((oc) => oc.columns(['system', 'alias']).doNothing()).execute();
-  }
+  if (list.length === 0) return;
+  // Column arrays + unnest: three statements for a whole province (COPY-style), not one per unit.
+  const codes = list.map((u) => u.code);
+  const names = list.map((u) => u.name);
+  await sql`
+    insert into units (code, kind, parent_code, province_code, name, first_seen_at, last_seen_at)
+    select code, kind, parent, province, name, ${seenAt}::timestamptz, ${seenAt}::timestamptz
+    from unnest(${codes}::text[], ${list.map((u) => u.kind)}::text[], ${list.map((u) => u.parentCode)}::text[], ${list.map((u) => u.provinceCode)}::text[], ${names}::text[])
+      as t(code, kind, parent, province, name)
+    on conflict (code) do update set
+      name = case when excluded.last_seen_at >= units.last_seen_at then excluded.name else units.name end,
+      kind = case when excluded.last_seen_at >= units.last_seen_at then excluded.kind else units.kind end,
+      parent_code = case when excluded.last_seen_at >= units.last_seen_at then excluded.parent_code else units.parent_code end,
+      first_seen_at = least(units.first_seen_at, excluded.first_seen_at),
+      last_seen_at = greatest(units.last_seen_at, excluded.last_seen_at)`.execute(db);
+  await sql`
+    insert into unit_names (unit_code, name, first_seen_at, last_seen_at)
+    select code, name, ${seenAt}::timestamptz, ${seenAt}::timestamptz from unnest(${codes}::text[], ${names}::text[]) as t(code, name)
+    on conflict (unit_code, name) do update set
+      first_seen_at = least(unit_names.first_seen_at, excluded.first_seen_at),
+      last_seen_at = greatest(unit_names.last_seen_at, excluded.last_seen_at)`.execute(db);
+  const aliases = new Map<string, { system: string; alias: string; code: string }>();
+  for (const u of list) for (const a of u.aliases) aliases.set(`${a.system}|${a.alias}`, { system: a.system, alias: a.alias, code: u.code });
+  if (aliases.size === 0) return;
+  const al = [...aliases.values()];
+  await sql`
+    insert into unit_aliases (system, alias, unit_code, first_seen_at)
+    select system, alias, code, ${seenAt}::timestamptz from unnest(${al.map((a) => a.system)}::text[], ${al.map((a) => a.alias)}::text[], ${al.map((a) => a.code)}::text[]) as t(system, alias, code)
+    on conflict (system, alias) do nothing`.execute(db);
 }
 
 export interface UnitRow {

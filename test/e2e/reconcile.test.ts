@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IgateStandIn, TOKEN_PATH } from '../../src/portal/replay/igate.ts';
 import { runCli } from '../helpers/cli.ts';
+import { rawBody } from '../../src/snapshots/raw.ts';
 import { DEMO_DVCQG, ROOT } from '../helpers/paths.ts';
 import { createBench, type Bench } from '../helpers/pipeline.ts';
 
@@ -81,7 +82,8 @@ describe('provincial reconciliation', () => {
       select row_to_json(r)::text as x from raw_payloads r union all select row_to_json(s)::text from snapshots s
       union all select row_to_json(a)::text from alerts a union all select row_to_json(o)::text from outbox o
       union all select row_to_json(c)::text from cycles c) q`.execute(bench.database.db);
-    const text = dump.rows[0]!.t;
+    const bodies = (await bench.database.db.selectFrom('raw_payloads').select(['body', 'body_encoding']).execute()).map((r) => rawBody(r).toString('utf8'));
+    const text = dump.rows[0]!.t + bodies.join(' ');
     expect(text).not.toContain(SECRET);
     for (const h of igate.stats.authorizationHeaders) expect(text).not.toContain(h.replace(/^bearer /i, ''));
     expect(igate.stats.authorizationHeaders.length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { HostNotAllowedError, LocalPoliteness, PortalHttp } from '../../src/port
 import { captureRequests } from '../../src/portal/dvcqg/endpoints.ts';
 import { createCapture, fetchDvcqgRequest, runCapture } from '../../src/snapshots/capture.ts';
 import { ingestCapture } from '../../src/snapshots/ingest.ts';
+import { rawBody } from '../../src/snapshots/raw.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { CAPTURE_16, CAPTURE_23, ERRORS } from '../helpers/paths.ts';
 import { BASE, mockCapture } from '../helpers/portal.ts';
@@ -58,12 +59,13 @@ describe('capture against a mocked DVCQG (nock 15.0.0 + undici.request)', () => 
     expect(r.failure!.detail).toMatch(/Request Rejected/);
     expect(m.calls['dvc-progress-tree']).toBe(1);
     expect(m.calls['provide-online-tree']).toBeUndefined();
-    expect(r.ingest).toBeNull();
+    // The national ranking was complete before the block: it is stored; the province is not.
+    expect(r.ingest!.snapshots.map((s) => s.scope)).toEqual(['national']);
     const capture = await t.db.selectFrom('captures').select('state').where('id', '=', r.captureId).executeTakeFirstOrThrow();
     expect(capture.state).toBe('failed');
-    const waf = await t.db.selectFrom('raw_payloads').select(['outcome', 'body']).where('capture_id', '=', r.captureId).where('request_key', '=', 'dvc-progress-tree.H19').executeTakeFirstOrThrow();
+    const waf = await t.db.selectFrom('raw_payloads').select(['outcome', 'body', 'body_encoding']).where('capture_id', '=', r.captureId).where('request_key', '=', 'dvc-progress-tree.H19').executeTakeFirstOrThrow();
     expect(waf.outcome).toBe('blocked');
-    expect(Buffer.from(waf.body!).toString()).toContain('Request Rejected');
+    expect(rawBody(waf).toString()).toContain('Request Rejected');
   });
 
   it('a timeout is retryable (and retried)', async () => {
@@ -117,7 +119,11 @@ describe('snapshot writer on PostgreSQL', () => {
     const capturedAt = new Date('2026-11-16T06:00:00+07:00');
     const specs = captureRequests(['H19'], { type: 'quarter', year: 2026, quarter: 4 });
     const captureId = await createCapture(t.db, { cycleId: null, source: 'dvcqg', period: { type: 'quarter', year: 2026, quarter: 4 }, provinces: ['H19'], capturedAt, planned: specs.length });
-    for (const spec of specs) expect((await fetchDvcqgRequest(t.db, http(), BASE, captureId, spec, 1)).outcome).toBe('ok');
+    for (const spec of specs) {
+      const r = await fetchDvcqgRequest(t.db, http(), BASE, captureId, spec, 1);
+      expect(r.outcome).toBe('ok');
+      await r.archived;
+    }
     await expect(
       ingestCapture(t.db, captureId, {
         afterSnapshotRow: () => {

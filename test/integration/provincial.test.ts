@@ -8,6 +8,7 @@ import { ProvincialClient, parseProvincial, provincialRequests } from '../../src
 import { NameMatcher } from '../../src/portal/provincial/text.ts';
 import { createCapture, fetchProvincialRequest } from '../../src/snapshots/capture.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
+import { rawBody } from '../../src/snapshots/raw.ts';
 
 const BASE = 'https://apidvc.tinh.example.test';
 const SSO = 'https://ssodvc.tinh.example.test';
@@ -82,11 +83,11 @@ describe('iGate reports into the raw archive', () => {
     expect(r).toMatchObject({ outcome: 'ok', pages: 2 });
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).orderBy('id').execute();
     expect(raws.map((x) => x.request_key)).toEqual(['igate.dossier.H19', 'igate.dossier.H19.p2']);
-    const everything = JSON.stringify(raws.map((x) => ({ ...x, body: Buffer.from(x.body!).toString() })));
+    const everything = JSON.stringify(raws.map((x) => ({ ...x, body: rawBody(x).toString() })));
     expect(everything).not.toContain('very-secret-token');
     expect(everything).not.toContain('s3cr3t-value');
     expect(raws[0]!.request_headers).toMatchObject({ authorization: '***' });
-    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: Buffer.from(x.body!) })), { config: cfg, matcher: new NameMatcher([]), knownCodes: new Set(['H19.01', 'H19.03', 'H19.05']) });
+    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: cfg, matcher: new NameMatcher([]), knownCodes: new Set(['H19.01', 'H19.03', 'H19.05']) });
     expect(parsed.observations.find((o) => o.unitCode === 'H19' && o.metric === 'PROV_RECEIVED')).toMatchObject({ numerator: 30 });
   });
 
@@ -132,7 +133,7 @@ describe('HTML tables and OpenCPS', () => {
       { code: 'H19.08', names: ['Sở Tư pháp - thành phố Đồng Nai'] },
       { code: 'H19.111', names: ['UBND xã Bù Gia Mập'] },
     ]);
-    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: Buffer.from(x.body!) })), { config: htmlCfg, matcher, knownCodes: new Set(['H19.08', 'H19.111']) });
+    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: htmlCfg, matcher, knownCodes: new Set(['H19.08', 'H19.111']) });
     expect(parsed.observations.find((o) => o.unitCode === 'H19.08' && o.metric === 'PROV_RECEIVED')).toMatchObject({ numerator: 4712 });
     expect(parsed.observations.find((o) => o.unitCode === 'H19.111' && o.metric === 'PROV_OVERDUE')).toMatchObject({ numerator: 1525 });
     expect(parsed.observations.find((o) => o.unitCode === 'H19.08' && o.metric === 'PROV_DIGITIZATION')!.ratio).toBeCloseTo(99.9, 1);
@@ -151,7 +152,7 @@ describe('HTML tables and OpenCPS', () => {
     expect((await fetchProvincialRequest(t.db, new ProvincialClient(http(), ocCfg, creds), ocCfg, captureId, spec, 1)).outcome).toBe('ok');
     expect(scope.isDone()).toBe(true);
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).execute();
-    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: Buffer.from(x.body!) })), { config: ocCfg, matcher: new NameMatcher([]), knownCodes: new Set() });
+    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: ocCfg, matcher: new NameMatcher([]), knownCodes: new Set() });
     expect(parsed.observations.find((o) => o.unitCode === 'H19.07' && o.metric === 'PROV_ONLINE_SUBMISSION')).toMatchObject({ numerator: 90, denominator: 100, ratio: 90 });
     expect(parsed.notes.join('\n')).toMatch(/not \(yet\) in the registry.*H19\.07/);
   });

@@ -1,0 +1,3 @@
+export async function benchHistory(_url: string, _o: { weeks?: number; scale?: number } = {}) {
+  return {};
+}
