@@ -1,9 +1,9 @@
-/** BullMQ processor `evaluate`: freshness gate, then rules → alerts. */
+/** BullMQ processor `evaluate`: the rules of one scope (the national ranking or a province) → alerts. */
 import type { Job } from 'bullmq';
-import type { CycleJobData } from '../src/queue/cycle.ts';
+import type { EvaluateJobData } from '../src/queue/cycle.ts';
 import type { Runtime } from '../src/queue/runtime.ts';
 import { evaluateStage } from '../src/queue/stages.ts';
 
-export default function evaluate(job: Job<CycleJobData>, rt: Runtime) {
+export default function evaluate(job: Job<EvaluateJobData>, rt: Runtime) {
   return evaluateStage(rt, job);
 }

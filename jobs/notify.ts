@@ -1,4 +1,4 @@
-/** BullMQ processor `notify`: digests → outbox → one send job per row. */
+/** BullMQ processor `notify`: freshness gate, then digests → outbox → one send job per row. */
 import type { Job } from 'bullmq';
 import type { CycleJobData } from '../src/queue/cycle.ts';
 import type { Runtime } from '../src/queue/runtime.ts';

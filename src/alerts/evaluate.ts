@@ -9,12 +9,13 @@ import type { DB } from '../db/types.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
 import { periodKey, type Period } from '../domain/periods.ts';
 import { PORTAL_PAGE_URL } from '../portal/dvcqg/endpoints.ts';
-import { evaluateRules, INDICATOR_RULES, SOURCE_DATA_RULES } from '../rules/evaluate.ts';
+import { INDICATOR_RULES, NATIONAL_RULES, provinceFindings, SOURCE_DATA_RULES } from '../rules/evaluate.ts';
+import { nationalRankDropFindings } from '../rules/trends.ts';
 import { reconcile, reconciliationFindings } from '../rules/reconciliation.ts';
 import { PROVINCIAL_SOURCE } from '../portal/provincial/index.ts';
 import type { Snapshot } from '../db/types.ts';
 import type { Finding, UnitInfo } from '../rules/types.ts';
-import { applyFindings, type CycleRef } from './lifecycle.ts';
+import { applyFindings, type ApplyResult, type CycleRef } from './lifecycle.ts';
 
 export interface EvaluationResult {
   provinces: string[];
@@ -27,58 +28,106 @@ export interface EvaluationResult {
   silenced: number;
 }
 
-export async function evaluateCycle(db: Kysely<DB>, config: Config, c: { cycle: CycleRef; captureId: number; period: Period }): Promise<EvaluationResult> {
-  const period = periodKey(c.period);
-  const snaps = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', c.captureId).execute();
-  const depth = Math.max(config.rules.consecutiveDeclines.steps, ...config.rules.overrides.map((o) => o.consecutiveDeclines?.steps ?? 0), 1);
-  const nationalSnap = snaps.find((s) => s.scope === 'national');
-  const national = await resolveData(db, nationalSnap);
-  const nationalHistory = national ? await cycleHistory(db, national, depth) : [];
-  const findings: Finding[] = [];
-  const discrepancies: Finding[] = [];
-  const evaluated: string[] = [];
-  const provincialSnaps = await provincialSnapshotsOfCycle(db, c.cycle.id);
-  for (const province of config.provinces) {
-    const current = snaps.find((s) => s.scope === province);
-    if (!current || current.unchanged) continue;
-    const history = await cycleHistory(db, current, depth);
-    const views = await loadViews(db, [current, ...history, ...(national ? [national] : []), ...nationalHistory]);
-    const units = await db.selectFrom('units').select(['code', 'kind', 'name']).where('province_code', '=', province).execute();
-    findings.push(
-      ...evaluateRules({
-        province,
-        periodKey: period,
-        week: c.cycle.week,
-        current: views.get(current.id)!,
-        history: history.map((h) => views.get(h.id)!),
-        nationalCurrent: national ? views.get(national.id)! : null,
-        nationalHistory: nationalHistory.map((h) => views.get(h.id)!),
-        units: new Map<string, UnitInfo>(units.map((u) => [u.code, u])),
-        rules: config.rules,
-        portalUrl: PORTAL_PAGE_URL,
-      }),
-    );
-    evaluated.push(province);
-    const prov = provincialSnaps.find((s) => s.scope === province);
-    if (prov) {
-      const pv = (await loadViews(db, [prov])).get(prov.id)!;
-      const rows = reconcile(pv, views.get(current.id)!, config.rules.reconciliation.tolerancePoints);
-      discrepancies.push(...reconciliationFindings(rows, { periodKey: period, tolerancePoints: config.rules.reconciliation.tolerancePoints, provincialAt: prov.captured_at, nationalAt: current.captured_at, portalUrl: PORTAL_PAGE_URL }));
-    }
-  }
-  const indicator = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'indicator'), { rules: INDICATOR_RULES, provinces: evaluated });
-  const source = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'source'), { rules: SOURCE_DATA_RULES, provinces: evaluated, kinds: ['source'] });
-  const recon = provincialSnaps.length ? await applyFindings(db, c.cycle, discrepancies, { rules: ['reconciliation'], provinces: evaluated, kinds: ['discrepancy'] }) : null;
+interface EvalContext {
+  cycle: CycleRef;
+  captureId: number;
+  period: Period;
+}
+
+function depthOf(config: Config): number {
+  return Math.max(config.rules.consecutiveDeclines.steps, ...config.rules.overrides.map((o) => o.consecutiveDeclines?.steps ?? 0), 1);
+}
+
+function emptyResult(): EvaluationResult {
+  return { provinces: [], findings: 0, opened: 0, kept: 0, escalated: 0, resolved: 0, expired: 0, silenced: 0 };
+}
+
+function addUp(a: EvaluationResult, b: EvaluationResult): EvaluationResult {
   return {
-    provinces: evaluated,
-    findings: findings.filter((f) => !f.holdOnly).length,
-    opened: indicator.opened.length + source.opened.length + (recon?.opened.length ?? 0),
-    kept: indicator.kept.length + source.kept.length,
-    escalated: indicator.escalated.length + source.escalated.length,
-    resolved: indicator.resolved.length + source.resolved.length + (recon?.resolved.length ?? 0),
-    expired: indicator.expired.length,
-    silenced: indicator.silenced.length,
+    provinces: [...new Set([...a.provinces, ...b.provinces])],
+    findings: a.findings + b.findings,
+    opened: a.opened + b.opened,
+    kept: a.kept + b.kept,
+    escalated: a.escalated + b.escalated,
+    resolved: a.resolved + b.resolved,
+    expired: a.expired + b.expired,
+    silenced: a.silenced + b.silenced,
   };
+}
+
+function count(findings: readonly Finding[], ...applied: (ApplyResult | null)[]): EvaluationResult {
+  const sum = (k: keyof ApplyResult) => applied.reduce((n, r) => n + (r ? r[k].length : 0), 0);
+  return { provinces: [], findings: findings.filter((f) => !f.holdOnly).length, opened: sum('opened'), kept: sum('kept'), escalated: sum('escalated') + sum('deescalated'), resolved: sum('resolved'), expired: sum('expired'), silenced: sum('silenced') };
+}
+
+/**
+ * One province: the rules on its units (floor, drops, declines, rank among units, targets), its
+ * coverage, and its provincial reconciliation. Skipped when its snapshot is unchanged (stale).
+ */
+export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalContext & { province: string }): Promise<EvaluationResult> {
+  const period = periodKey(c.period);
+  const current = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', c.captureId).where('scope', '=', c.province).executeTakeFirst();
+  if (!current || current.unchanged) return emptyResult();
+  const history = await cycleHistory(db, current, depthOf(config));
+  const views = await loadViews(db, [current, ...history]);
+  const units = await db.selectFrom('units').select(['code', 'kind', 'name']).where('province_code', '=', c.province).execute();
+  const findings = provinceFindings({
+    province: c.province,
+    periodKey: period,
+    week: c.cycle.week,
+    current: views.get(current.id)!,
+    history: history.map((h) => views.get(h.id)!),
+    nationalCurrent: null,
+    nationalHistory: [],
+    units: new Map<string, UnitInfo>(units.map((u) => [u.code, u])),
+    rules: config.rules,
+    portalUrl: PORTAL_PAGE_URL,
+  });
+  const scope = { provinces: [c.province] };
+  const indicator = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'indicator'), { ...scope, rules: INDICATOR_RULES });
+  const source = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'source'), { ...scope, rules: SOURCE_DATA_RULES, kinds: ['source'] });
+  const prov = (await provincialSnapshotsOfCycle(db, c.cycle.id)).find((s) => s.scope === c.province);
+  let recon: ApplyResult | null = null;
+  let discrepancies: Finding[] = [];
+  if (prov) {
+    const pv = (await loadViews(db, [prov])).get(prov.id)!;
+    const rows = reconcile(pv, views.get(current.id)!, config.rules.reconciliation.tolerancePoints);
+    discrepancies = reconciliationFindings(rows, { periodKey: period, tolerancePoints: config.rules.reconciliation.tolerancePoints, provincialAt: prov.captured_at, nationalAt: current.captured_at, portalUrl: PORTAL_PAGE_URL });
+    recon = await applyFindings(db, c.cycle, discrepancies, { ...scope, rules: ['reconciliation'], kinds: ['discrepancy'] });
+  }
+  return { ...count([...findings, ...discrepancies], indicator, source, recon), provinces: [c.province] };
+}
+
+/** The national ranking: each watched province's own rank among the 34 (rule `nationalRankDrop`). */
+export async function evaluateNational(db: Kysely<DB>, config: Config, c: EvalContext): Promise<EvaluationResult> {
+  const period = periodKey(c.period);
+  const snap = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', c.captureId).where('scope', '=', 'national').executeTakeFirst();
+  if (!snap || snap.unchanged) return emptyResult();
+  const history = await cycleHistory(db, snap, 1);
+  const views = await loadViews(db, [snap, ...history]);
+  const findings = config.provinces.flatMap((province) =>
+    nationalRankDropFindings({
+      province,
+      periodKey: period,
+      week: c.cycle.week,
+      current: views.get(snap.id)!,
+      history: [],
+      nationalCurrent: views.get(snap.id)!,
+      nationalHistory: history.map((h) => views.get(h.id)!),
+      units: new Map(),
+      rules: config.rules,
+      portalUrl: PORTAL_PAGE_URL,
+    }),
+  );
+  const applied = await applyFindings(db, c.cycle, findings, { rules: NATIONAL_RULES, provinces: config.provinces });
+  return { ...count(findings, applied), provinces: [...config.provinces] };
+}
+
+/** Everything of a cycle in one call (the pipeline runs these as one job per province). */
+export async function evaluateCycle(db: Kysely<DB>, config: Config, c: EvalContext): Promise<EvaluationResult> {
+  let result = await evaluateNational(db, config, c);
+  for (const province of config.provinces) result = addUp(result, await evaluateProvince(db, config, { ...c, province }));
+  return result;
 }
 
 /** The provincial portal's data snapshots taken in this cycle (one per province). */

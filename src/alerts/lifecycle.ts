@@ -198,8 +198,12 @@ export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { ru
   const ids: number[] = [];
   await db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('alerts').selectAll().where('state', '=', 'open').where('rule', 'in', where.rules);
-    const units = where.unitCodes?.filter((u): u is string => u !== null);
-    if (units && units.length) q = q.where('unit_code', 'in', units);
+    if (where.unitCodes) {
+      // Exactly these units; null stands for alerts without a unit (the national ranking).
+      const codes = where.unitCodes.filter((u): u is string => u !== null);
+      const withNull = where.unitCodes.includes(null);
+      q = q.where((eb) => eb.or([...(codes.length ? [eb('unit_code', 'in', codes)] : []), ...(withNull ? [eb('unit_code', 'is', null)] : []), ...(!codes.length && !withNull ? [eb.val(false)] : [])]));
+    }
     for (const a of await q.execute()) {
       await trx.updateTable('alerts').set({ state: 'resolved', resolved_at: cycle.at, resolved_cycle_id: cycle.id, resolution: 'cleared', updated_at: cycle.at }).where('id', '=', a.id).execute();
       await recordEvent(trx, a.id, cycle.id, 'resolved', a.severity, cycle.at);

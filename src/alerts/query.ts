@@ -28,7 +28,7 @@ export async function listAlerts(db: Kysely<DB>, opts: { state?: 'open' | 'resol
   let q = db.selectFrom('alerts as a').leftJoin('units as u', 'u.code', 'a.unit_code').selectAll('a').select('u.name as unit_name');
   if (opts.state && opts.state !== 'all') q = q.where('a.state', '=', opts.state);
   if (opts.unitCodes) q = q.where('a.unit_code', 'in', opts.unitCodes.length ? opts.unitCodes : ['-']);
-  const rows = await q.orderBy('a.opened_at').orderBy('a.id').execute();
+  const rows = await q.orderBy('a.opened_at').orderBy('a.unit_code').orderBy('a.rule').orderBy('a.metric').orderBy('a.id').execute();
   return rows.map((a) => ({
     id: a.id,
     state: a.state,

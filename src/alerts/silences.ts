@@ -5,7 +5,7 @@ import { isMetricCode } from '../domain/metrics.ts';
 import { zonedTimeToInstant } from '../domain/periods.ts';
 import { INDICATOR_RULES } from '../rules/evaluate.ts';
 
-export const SILENCEABLE_RULES: readonly string[] = [...INDICATOR_RULES, 'source.coverage', 'source.blocked', 'source.drift', 'source.failed', 'source.not_recalculated', 'reconciliation'];
+export const SILENCEABLE_RULES: readonly string[] = [...INDICATOR_RULES, 'nationalRankDrop', 'source.coverage', 'source.blocked', 'source.drift', 'source.failed', 'source.not_recalculated', 'reconciliation'];
 
 export class SilenceInputError extends Error {
   readonly exitCode = 2;

@@ -119,6 +119,8 @@ export function headline(a: DigestAlert): string {
       return `${label} ${outOf(a.value, a.maxScore)} — giảm nhiều tuần liên tiếp`;
     case 'rankDrop':
       return `xếp hạng giảm từ ${a.previous} xuống ${a.value}`;
+    case 'nationalRankDrop':
+      return `xếp hạng toàn quốc giảm từ ${a.previous} xuống ${a.value}/34`;
     case 'target':
       return `${label} ${outOf(a.value, a.maxScore)} — chưa đạt chỉ tiêu ${trimZeros(a.threshold)}`;
     case 'reconciliation':

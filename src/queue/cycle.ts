@@ -5,7 +5,8 @@
  * run-once and three workers starting at once all end up with the same single cycle.
  *
  * The flow: one `fetch` child per portal request → one `ingest` per scope (the national ranking,
- * each province, each province's provincial portal) → `evaluate` → `notify` (root). Ingest jobs of
+ * each province, each province's provincial portal) → one `evaluate` per scope (the national
+ * ranking, each province) → `notify` (root: freshness gate, digests). Ingest and evaluate jobs of
  * different provinces run in parallel on as many workers as there are.
  * `notify` queues one `send` job per outbox row.
  */
@@ -32,6 +33,11 @@ export interface CycleJobData {
 /** An ingest job: one scope of one capture (`captureId` is that source's capture). */
 export interface IngestJobData extends CycleJobData {
   source: 'dvcqg' | 'provincial';
+  scope: string;
+}
+
+/** An evaluate job: the national ranking (`national`) or one province. */
+export interface EvaluateJobData extends CycleJobData {
   scope: string;
 }
 
@@ -69,13 +75,18 @@ export function jobOptions(rt: Runtime, stage: 'fetch' | 'stage' | 'send'): Jobs
 }
 
 /** The job ids of one capture attempt of a cycle (what run-once watches). */
-export function flowJobIds(key: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string[]; evaluate: string; notify: string } {
+export function flowJobIds(key: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string[]; evaluate: string[]; notify: string } {
   return {
     fetch: [...plan.dvcqg, ...plan.provincial].map((s) => fetchJobId(key, attempt, s.key)),
     ingest: ingestGroups(plan).map((g) => safeJobId(stageJobId(key, attempt, 'ingest'), g.source === 'provincial' ? `provincial-${g.scope}` : g.scope)),
-    evaluate: stageJobId(key, attempt, 'evaluate'),
+    evaluate: evaluateScopes(plan).map((scope) => safeJobId(stageJobId(key, attempt, 'evaluate'), scope)),
     notify: stageJobId(key, attempt, 'notify'),
   };
+}
+
+/** The evaluation scopes: the national ranking, then each province. */
+function evaluateScopes(plan: CyclePlan): string[] {
+  return [...new Set(plan.dvcqg.map((s) => s.scope))];
 }
 
 /** The scopes a plan's requests fall into, in request order. */
@@ -98,11 +109,12 @@ export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captu
     ...plan.dvcqg.map((spec) => ({ ...data, source: 'dvcqg' as const, spec })),
     ...plan.provincial.map((spec) => ({ ...data, captureId: provincialCaptureId!, source: 'provincial' as const, spec })),
   ];
-  const ingests = ingestGroups(plan).map((g, gi) => ({
+  const groups = ingestGroups(plan);
+  const ingest = (g: (typeof groups)[number]): FlowJob => ({
     name: 'ingest',
     queueName: 'ingest',
     data: { ...data, captureId: g.source === 'provincial' ? provincialCaptureId! : captureId, source: g.source, scope: g.scope } satisfies IngestJobData,
-    opts: { ...stage, jobId: ids.ingest[gi] },
+    opts: { ...stage, jobId: ids.ingest[groups.indexOf(g)] },
     children: g.indexes.map((i) => ({
       name: 'fetch',
       queueName: 'fetch',
@@ -110,21 +122,20 @@ export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captu
       // Priority by position: the national summary first, then province after province.
       opts: { ...jobOptions(rt, 'fetch'), jobId: ids.fetch[i], priority: i + 1, ...(delayMs > 0 ? { delay: delayMs } : {}) },
     })),
-  }));
+  });
   return {
     name: 'notify',
     queueName: 'notify',
     data,
     opts: { ...stage, jobId: ids.notify },
-    children: [
-      {
-        name: 'evaluate',
-        queueName: 'evaluate',
-        data,
-        opts: { ...stage, jobId: ids.evaluate },
-        children: ingests,
-      },
-    ],
+    children: evaluateScopes(plan).map((scope, ei) => ({
+      name: 'evaluate',
+      queueName: 'evaluate',
+      data: { ...data, scope } satisfies EvaluateJobData,
+      opts: { ...stage, jobId: ids.evaluate[ei] },
+      // A province is evaluated once its national-portal and provincial-portal figures are in.
+      children: groups.filter((g) => g.scope === scope).map(ingest),
+    })),
   };
 }
 

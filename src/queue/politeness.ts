@@ -13,9 +13,8 @@ const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  local ttl = redis.call('PTTL', KEYS[1])
-  if ttl < 50 then return 50 end
-  return math.min(ttl, 200)
+  -- Another worker's request is in flight: requests are short, look again soon.
+  return 3
 end
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 local wait = last + tonumber(ARGV[2]) - now
@@ -55,7 +54,7 @@ export class RedisPoliteness implements Politeness {
     for (;;) {
       const wait = Number(await this.redis.eval(ACQUIRE, 2, lock, last, token, String(this.delayMs), String(this.lockTtlMs)));
       if (wait === 0) break;
-      await sleep(Math.max(5, Math.min(wait, 1000)));
+      await sleep(Math.max(2, Math.min(wait, 1000)));
     }
     const renew = setInterval(() => void this.redis.eval(RENEW, 1, lock, token, String(this.lockTtlMs)).catch(() => undefined), Math.floor(this.lockTtlMs / 3));
     renew.unref();

@@ -10,10 +10,10 @@ import { fetchDvcqgRequest, fetchProvincialRequest, type FetchResult } from '../
 import { ingestCapture } from '../snapshots/ingest.ts';
 import { raiseAlert, type CycleRef } from '../alerts/lifecycle.ts';
 import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../alerts/source.ts';
-import { evaluateCycle } from '../alerts/evaluate.ts';
+import { evaluateNational, evaluateProvince } from '../alerts/evaluate.ts';
 import { queueDigests } from '../mail/notify.ts';
 import { sendOutboxRow } from '../mail/send.ts';
-import { scheduleRecheck, setCycleState, type CycleJobData, type FetchJobData, type IngestJobData, type SendJobData } from './cycle.ts';
+import { scheduleRecheck, setCycleState, type CycleJobData, type EvaluateJobData, type FetchJobData, type IngestJobData, type SendJobData } from './cycle.ts';
 import { sendJobId } from './names.ts';
 import type { Runtime } from './runtime.ts';
 import { jobOptions } from './cycle.ts';
@@ -68,49 +68,52 @@ export async function ingestStage(rt: Runtime, job: Job<IngestJobData>) {
   return { scope: job.data.scope, snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, notes: report.notes.length };
 }
 
-/**
- * Freshness gate: when every province snapshot of this capture is identical to the previous one
- * (the portal did not recalculate), look again later until the week's deadline, then alert ops —
- * and never evaluate units on stale data.
- */
-export async function evaluateStage(rt: Runtime, job: Job<CycleJobData>) {
+/** evaluate: the national ranking, or one province's rules (skipped when its figures are stale). */
+export async function evaluateStage(rt: Runtime, job: Job<EvaluateJobData>) {
   const cycle = await loadCycle(rt, job.data.cycleId);
-  const capture = await rt.db.selectFrom('captures').selectAll().where('id', '=', job.data.captureId).executeTakeFirstOrThrow();
-  const snapshots = await rt.db.selectFrom('snapshots').selectAll().where('capture_id', '=', capture.id).execute();
-  const provinceSnaps = snapshots.filter((s) => s.scope !== 'national');
-  const stale = provinceSnaps.length > 0 && provinceSnaps.every((s) => s.unchanged);
-  if (stale) {
-    const wk = parseWeekKey(cycle.week)!;
-    const deadline = deadlineInWeek(rt.config.jobs.freshness.deadline, wk.year, wk.week, rt.config.schedule.timezone);
-    const now = rt.now();
-    const recheckMs = rt.config.jobs.freshness.recheckEveryMinutes * 60_000;
-    if (now.getTime() + recheckMs <= deadline.getTime()) {
-      const next = await scheduleRecheck(rt, cycle, job.data.attempt + 1, recheckMs);
-      await setCycleState(rt, cycle.id, 'rechecking', { recheck: { attempt: job.data.attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() } });
-      rt.log.info({ cycle: cycle.key, at: next.at, deadline }, `portal has not recalculated yet: re-check at ${next.at.toISOString()} (deadline ${deadline.toISOString()})`);
-      return { evaluated: false, stale: true, recheckAt: next.at.toISOString() };
-    }
-    const base = await rt.db.selectFrom('snapshots').select('captured_at').where('id', '=', provinceSnaps[0]!.same_as_snapshot_id ?? -1).executeTakeFirst();
-    for (const s of provinceSnaps) {
-      await raiseAlert(rt.db, cycleRef(rt, cycle), staleFinding({ scope: s.scope, periodKey: cycle.period_key, since: base?.captured_at ?? null, deadline, capturedAt: capture.captured_at }));
-    }
-    await setCycleState(rt, cycle.id, 'stale', { stale: { deadline: deadline.toISOString() } });
-    return { evaluated: false, stale: true, recheckAt: null };
-  }
   const period = parsePeriodKey(cycle.period_key)!;
-  const result = await evaluateCycle(rt.db, rt.config, { cycle: cycleRef(rt, cycle), captureId: capture.id, period });
-  return { evaluated: true, stale: false, ...result };
+  const c = { cycle: cycleRef(rt, cycle), captureId: job.data.captureId, period };
+  const result = job.data.scope === 'national' ? await evaluateNational(rt.db, rt.config, c) : await evaluateProvince(rt.db, rt.config, { ...c, province: job.data.scope });
+  return { scope: job.data.scope, evaluated: result.provinces.length > 0, ...result };
+}
+
+/**
+ * Freshness gate, in the cycle's root job: when every province snapshot of this capture is
+ * identical to the previous one (the portal did not recalculate), look again later until the
+ * week's deadline, then alert ops. Units are never evaluated on stale data (see evaluateProvince).
+ */
+async function freshnessGate(rt: Runtime, cycle: Cycle, captureId: number, attempt: number): Promise<{ state: 'fresh' | 'rechecking' | 'stale'; recheckAt?: string }> {
+  const capture = await rt.db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirstOrThrow();
+  const provinceSnaps = (await rt.db.selectFrom('snapshots').selectAll().where('capture_id', '=', capture.id).execute()).filter((s) => s.scope !== 'national');
+  if (provinceSnaps.length === 0 || !provinceSnaps.every((s) => s.unchanged)) return { state: 'fresh' };
+  const wk = parseWeekKey(cycle.week)!;
+  const deadline = deadlineInWeek(rt.config.jobs.freshness.deadline, wk.year, wk.week, rt.config.schedule.timezone);
+  const recheckMs = rt.config.jobs.freshness.recheckEveryMinutes * 60_000;
+  if (rt.now().getTime() + recheckMs <= deadline.getTime()) {
+    const next = await scheduleRecheck(rt, cycle, attempt + 1, recheckMs);
+    await setCycleState(rt, cycle.id, 'rechecking', { recheck: { attempt: attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() } });
+    rt.log.info({ cycle: cycle.key, at: next.at, deadline }, `portal has not recalculated yet: re-check at ${next.at.toISOString()} (deadline ${deadline.toISOString()})`);
+    return { state: 'rechecking', recheckAt: next.at.toISOString() };
+  }
+  const base = await rt.db.selectFrom('snapshots').select('captured_at').where('id', '=', provinceSnaps[0]!.same_as_snapshot_id ?? -1).executeTakeFirst();
+  for (const s of provinceSnaps) {
+    await raiseAlert(rt.db, cycleRef(rt, cycle), staleFinding({ scope: s.scope, periodKey: cycle.period_key, since: base?.captured_at ?? null, deadline, capturedAt: capture.captured_at }));
+  }
+  await setCycleState(rt, cycle.id, 'stale', { stale: { deadline: deadline.toISOString() } });
+  return { state: 'stale' };
 }
 
 /** notify: digests → outbox (one row per recipient), then one send job per row. */
 export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
-  const cycle = await loadCycle(rt, job.data.cycleId);
+  let cycle = await loadCycle(rt, job.data.cycleId);
+  const gate = await freshnessGate(rt, cycle, job.data.captureId, job.data.attempt);
+  cycle = await loadCycle(rt, job.data.cycleId);
   const outboxIds = await queueDigests(rt.db, rt.config, { cycleId: cycle.id, captureId: job.data.captureId, now: rt.now() });
   for (const id of outboxIds) {
     await rt.queues.send.add('send', { outboxId: id, cycleId: cycle.id } satisfies SendJobData, { ...jobOptions(rt, 'send'), jobId: sendJobId(id) });
   }
-  if (cycle.state === 'running' || cycle.state === 'failed') await setCycleState(rt, cycle.id, 'complete');
-  return { queued: outboxIds.length };
+  if (gate.state === 'fresh' && (cycle.state === 'running' || cycle.state === 'failed' || cycle.state === 'rechecking')) await setCycleState(rt, cycle.id, 'complete');
+  return { freshness: gate.state, recheckAt: gate.recheckAt ?? null, queued: outboxIds.length };
 }
 
 export async function sendStage(rt: Runtime, job: Job<SendJobData>) {

@@ -51,7 +51,7 @@ export async function waitForCycle(
 ): Promise<WaitOutcome> {
   const until = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
   const ids = flowJobIds(cycle.key, 1, cyclePlan(cycle, rt.config));
-  const all: [QueueName, string][] = [...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]), ...ids.ingest.map((id) => ['ingest', id] as [QueueName, string]), ['evaluate', ids.evaluate], ['notify', ids.notify]];
+  const all: [QueueName, string][] = [...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]), ...ids.ingest.map((id) => ['ingest', id] as [QueueName, string]), ...ids.evaluate.map((id) => ['evaluate', id] as [QueueName, string]), ['notify', ids.notify]];
   for (;;) {
     const row = await rt.db.selectFrom('cycles').select(['state']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
     const states = await Promise.all(all.map(async ([q, id]) => ({ q, id, ...(await stateOf(rt, q, id)) })));

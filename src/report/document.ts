@@ -3,7 +3,7 @@
  * chart). Markdown, HTML and DOCX are three serialisations of the same blocks, so the formats
  * cannot drift apart.
  */
-import { viDate, viDateTime, viDelta, viInteger, viNumber } from '../domain/format.ts';
+import { compareUnitCodes, viDate, viDateTime, viDelta, viInteger, viNumber } from '../domain/format.ts';
 import { metricDef } from '../domain/metrics.ts';
 import type { BulletinModel, UnitRankRow, ValueRow } from './model.ts';
 import { overdueSentence, rankSentence, trendSentences } from './sentences.ts';
@@ -88,7 +88,10 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
   blocks.push(m.communes.length ? unitTable(m.communes, m) : { type: 'paragraph', text: 'Không có số liệu xã, phường trong lần thu thập này.' });
 
   blocks.push({ type: 'heading', text: '5. Cảnh báo đang mở' });
-  const unitAlerts = m.alerts.filter((a) => a.kind !== 'source');
+  // By unit (natural code order), then rule and metric: the same alerts always print the same way.
+  const unitAlerts = m.alerts
+    .filter((a) => a.kind !== 'source')
+    .sort((a, b) => compareUnitCodes(a.unitCode ?? '', b.unitCode ?? '') || a.rule.localeCompare(b.rule) || (a.metric ?? '').localeCompare(b.metric ?? ''));
   if (unitAlerts.length === 0) blocks.push({ type: 'paragraph', text: 'Không có cảnh báo đang mở.' });
   else {
     blocks.push({
@@ -142,6 +145,7 @@ const RULE_LABEL: Record<string, string> = {
   weeklyDrop: 'Giảm trong tuần',
   consecutiveDeclines: 'Giảm liên tiếp',
   rankDrop: 'Tụt hạng',
+  nationalRankDrop: 'Tụt hạng toàn quốc',
   target: 'Chưa đạt chỉ tiêu',
   reconciliation: 'Chênh lệch số liệu',
 };

@@ -1,14 +1,22 @@
 /** All rules over one province's series: pure, findings out. */
 import { coverageFindings } from './coverage.ts';
 import { floorFindings, targetFindings } from './thresholds.ts';
-import { consecutiveDeclinesFindings, rankDropFindings, weeklyDropFindings } from './trends.ts';
+import { consecutiveDeclinesFindings, nationalRankDropFindings, rankDropFindings, weeklyDropFindings } from './trends.ts';
 import type { Finding, RuleInput } from './types.ts';
 
-/** The indicator rules (alerts for units); resolution sweeps only these. */
+/** The indicator rules of one province's units (a province evaluation resolves only these). */
 export const INDICATOR_RULES = ['floor', 'weeklyDrop', 'consecutiveDeclines', 'rankDrop', 'target'] as const;
+/** Rules on the national ranking (the province's own rank among the 34). */
+export const NATIONAL_RULES = ['nationalRankDrop'] as const;
 export const SOURCE_DATA_RULES = ['source.coverage'] as const;
 
+/** Every rule of one province, its national rank included (the pipeline runs the two parts in separate jobs). */
 export function evaluateRules(input: RuleInput): Finding[] {
+  return [...provinceFindings(input), ...nationalRankDropFindings(input)];
+}
+
+/** The rules on the province's own snapshot and history. */
+export function provinceFindings(input: RuleInput): Finding[] {
   return [
     ...floorFindings(input),
     ...weeklyDropFindings(input),

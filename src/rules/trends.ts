@@ -71,13 +71,10 @@ export function consecutiveDeclinesFindings(input: RuleInput): Finding[] {
   return out;
 }
 
-/**
- * Rank fell by ≥ `places`: among all units of the province (`scope: province`) or among peers
- * (`peer`). For the province itself: its national rank among the 34.
- */
-export function rankDropFindings(input: RuleInput): Finding[] {
-  const out: Finding[] = [];
-  const check = (unit: string, cur: SnapshotView, prev: SnapshotView | undefined, scopeLabel: string, usePeer: boolean) => {
+type RankCheck = (rule: string, unit: string, cur: SnapshotView, prev: SnapshotView | undefined, scopeLabel: string, usePeer: boolean) => void;
+
+function rankChecker(input: RuleInput, out: Finding[]): RankCheck {
+  return (rule, unit, cur, prev, scopeLabel, usePeer) => {
     if (!prev) return;
     const settings = rulesForUnit(input.rules, unit).rankDrop;
     const c = cur.observations.get(obsKey(unit, 'TOTAL'));
@@ -88,7 +85,7 @@ export function rankDropFindings(input: RuleInput): Finding[] {
     const fell = now - before;
     if (fell < settings.places) return;
     out.push({
-      rule: 'rankDrop',
+      rule,
       kind: 'indicator',
       unitCode: unit,
       metric: 'TOTAL',
@@ -99,15 +96,27 @@ export function rankDropFindings(input: RuleInput): Finding[] {
       previous: before,
       threshold: settings.places,
       message: `Xếp hạng ${scopeLabel} giảm ${fell} bậc (từ ${before} xuống ${now})`,
-      evidence: evidence(input, { rank: now, previousRank: before, fell, scope: usePeer ? 'peer' : 'province', places: settings.places }, prev),
+      evidence: evidence(input, { rank: now, previousRank: before, fell, scope: usePeer ? 'peer' : rule === 'nationalRankDrop' ? 'national' : 'province', places: settings.places }, prev),
     });
   };
+}
+
+/** Rank fell by ≥ `places` among all units of the province (`scope: province`) or among peers (`peer`). */
+export function rankDropFindings(input: RuleInput): Finding[] {
+  const out: Finding[] = [];
+  const check = rankChecker(input, out);
   for (const unit of unitsOf(input.current)) {
     if (unit === input.province) continue;
     const usePeer = rulesForUnit(input.rules, unit).rankDrop.scope === 'peer';
     const kind = input.units.get(unit)?.kind;
-    check(unit, input.current, input.history[0], usePeer ? (kind === 'commune' ? 'trong khối xã, phường' : 'trong khối sở, ban, ngành') : 'trong tỉnh', usePeer);
+    check('rankDrop', unit, input.current, input.history[0], usePeer ? (kind === 'commune' ? 'trong khối xã, phường' : 'trong khối sở, ban, ngành') : 'trong tỉnh', usePeer);
   }
-  if (input.nationalCurrent) check(input.province, input.nationalCurrent, input.nationalHistory[0], 'toàn quốc', false);
+  return out;
+}
+
+/** The province itself: its national rank among the 34 fell by ≥ `places` (rule `nationalRankDrop`). */
+export function nationalRankDropFindings(input: RuleInput): Finding[] {
+  const out: Finding[] = [];
+  if (input.nationalCurrent) rankChecker(input, out)('nationalRankDrop', input.province, input.nationalCurrent, input.nationalHistory[0], 'toàn quốc', false);
   return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rulesSchema } from '../../src/config/schema.ts';
 import { evaluateRules } from '../../src/rules/evaluate.ts';
 import { floorFindings, targetFindings } from '../../src/rules/thresholds.ts';
-import { consecutiveDeclinesFindings, rankDropFindings, weeklyDropFindings } from '../../src/rules/trends.ts';
+import { consecutiveDeclinesFindings, nationalRankDropFindings, rankDropFindings, weeklyDropFindings } from '../../src/rules/trends.ts';
 import { coverageFindings } from '../../src/rules/coverage.ts';
 import { viewOf, type ObsPoint, type RuleInput, type SnapshotView } from '../../src/rules/types.ts';
 
@@ -130,9 +130,11 @@ describe('rankDrop', () => {
   it('the province itself: national rank among 34', () => {
     const natPrev = snap([['H19', 67, 2, 2]]);
     const natCur = snap([['H19', 50, 14, 14]]);
-    const f = rankDropFindings(input(snap([['H19', 50]]), [snap([['H19', 67]])], { rankDrop: { places: 10 } }, { nationalCurrent: natCur, nationalHistory: [natPrev] }));
+    const i = input(snap([['H19', 50]]), [snap([['H19', 67]])], { rankDrop: { places: 10 } }, { nationalCurrent: natCur, nationalHistory: [natPrev] });
+    expect(rankDropFindings(i)).toEqual([]);
+    const f = nationalRankDropFindings(i);
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ unitCode: 'H19', value: 14, previous: 2 });
+    expect(f[0]).toMatchObject({ rule: 'nationalRankDrop', unitCode: 'H19', value: 14, previous: 2 });
     expect(f[0]!.message).toContain('toàn quốc');
   });
 });
