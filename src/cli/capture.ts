@@ -27,6 +27,8 @@ function captureSummary(r: CaptureReport) {
     unchanged: r.ingest?.snapshots.filter((s) => s.unchanged).length ?? 0,
     observations: r.ingest?.observations ?? 0,
     units: r.ingest?.units ?? 0,
+    /** Per snapshot: the national ranking (34 provinces) and each province (its units + itself). */
+    scopes: (r.ingest?.snapshots ?? []).map((s) => ({ scope: s.scope, unchanged: s.unchanged, units: s.units, observations: s.observations })),
     outcomes: r.results.map((x) => ({ request: x.requestKey, endpoint: x.endpoint, outcome: x.outcome, attempts: x.attempts, pages: x.pages, detail: x.detail })),
     failure: r.failure && { request: r.failure.requestKey, endpoint: r.failure.endpoint, outcome: r.failure.outcome, status: r.failure.status, detail: r.failure.detail },
     notes: r.ingest?.notes ?? [],

@@ -97,6 +97,20 @@ describe('run-once', () => {
     expect(open.state).toBe('resolved');
   });
 
+  it('an endpoint answering 500 more times than the attempts allow: exit 1, jobs failed names it; after the fault clears, retry completes the cycle', async () => {
+    bench = await createBench({ yaml: 'province: H19\njobs: { attempts: 2, backoffMs: 50 }\n', faults: [{ endpoint: 'handling-satisfaction', kind: 'http500', times: 10 }] });
+    const r = await runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench.env);
+    expect(r.code).toBe(1);
+    const failed = JSON.parse((await runCli(['jobs', 'failed', '--json'], bench.env)).stdout) as { id: string; attempts: number; failedReason: string }[];
+    expect(failed).toEqual([expect.objectContaining({ id: 'cycle-dvcqg-H19-year2026-2026W47-a1-fetch-handling-satisfaction.H19', attempts: 2, failedReason: expect.stringMatching(/HTTP 500/) })]);
+    bench.replay.setFaults([]);
+    const retry = await runCli(['jobs', 'retry', '--all', '--wait'], bench.env);
+    expect(retry.code, retry.stderr).toBe(0);
+    const cycle = await bench.database.db.selectFrom('cycles').selectAll().executeTakeFirstOrThrow();
+    expect(cycle.state).toBe('complete');
+    expect(await count(bench, 'snapshots')).toBe(2);
+  });
+
   it('three run-once started together produce one cycle', async () => {
     bench = await createBench();
     const runs = await Promise.all([0, 1, 2].map(() => runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench!.env, { timeoutMs: 90_000 })));

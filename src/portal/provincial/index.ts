@@ -237,16 +237,16 @@ export function parseProvincial(scope: string, payloads: readonly { request_key:
   // The province: sums of the units' counts.
   const sum = (pick: (t: Totals) => number | undefined) => {
     let n = 0;
-    let any = false;
+    let seen = false;
     for (const [code, t] of totals) {
       if (code === scope) continue;
       const v = pick(t);
       if (v !== undefined) {
         n += v;
-        any = true;
+        seen = true;
       }
     }
-    return any ? n : undefined;
+    return seen ? n : undefined;
   };
   if (!totals.has(scope) && totals.size > 0) {
     totals.set(scope, {
