@@ -80,13 +80,6 @@ export function isMetricCode(code: string): boolean {
   return byCode.has(code);
 }
 
-/** Maximum score of a metric; throws for unknown codes (a programming error, not input). */
-export function metricMax(code: string): number | null {
-  const d = byCode.get(code);
-  if (!d) throw new Error(`unknown metric ${code}`);
-  return d.max;
-}
-
 export function isGroupCode(code: string): code is GroupCode {
   return (GROUP_CODES as readonly string[]).includes(code);
 }

@@ -60,13 +60,8 @@ export const PROVINCES: readonly Province[] = rows.map(([code, name, rootDepartm
 
 const byCode = new Map(PROVINCES.map((p) => [p.code, p]));
 const byRoot = new Map(PROVINCES.map((p) => [p.rootDepartmentId, p]));
-const byLegacy = new Map(PROVINCES.map((p) => [p.legacyId, p]));
 
 export const PROVINCE_CODES: readonly string[] = PROVINCES.map((p) => p.code);
-
-export function findProvince(code: string): Province | undefined {
-  return byCode.get(code);
-}
 
 export function provinceByCode(code: string): Province {
   const p = byCode.get(code);
@@ -76,10 +71,6 @@ export function provinceByCode(code: string): Province {
 
 export function provinceByRootId(id: string): Province | undefined {
   return byRoot.get(id);
-}
-
-export function provinceByLegacyId(id: string): Province | undefined {
-  return byLegacy.get(id);
 }
 
 /** The province part of a unit code: `H19.143` → `H19`. Legacy Lạng Sơn `000.00.00.H37` → `H37`. */

@@ -16,7 +16,7 @@ import { ProvincialClient, validateProvincial, type ProvincialSpec } from '../po
 import type { ProvincialConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { ingestCapture, type IngestReport } from './ingest.ts';
-import { acceptedPayloads, archiveResponse, pageOfKey, rawBody } from './raw.ts';
+import { archiveResponse, pageOfKey, rawBody } from './raw.ts';
 
 export interface FetchResult {
   requestKey: string;
@@ -339,4 +339,3 @@ class IngestQueue {
   }
 }
 
-export { acceptedPayloads };

@@ -5,7 +5,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, Outcome, RawPayload } from '../db/types.ts';
+import type { DB, Outcome } from '../db/types.ts';
 import type { PortalResponse } from '../portal/http.ts';
 
 type Conn = Kysely<DB> | Transaction<DB>;
@@ -68,23 +68,6 @@ export async function archiveResponse(
     .returning('id')
     .executeTakeFirst();
   return r?.id ?? null;
-}
-
-/** Accepted payloads of a capture, in request order (pages after their first page). */
-export async function acceptedPayloads(db: Conn, captureId: number): Promise<RawPayload[]> {
-  const rows = await db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).where('outcome', '=', 'ok').orderBy('id').execute();
-  return rows.map((r) => ({ ...r, body: r.body ? rawBody(r) : null, body_encoding: 'identity' as const }));
-}
-
-export async function acceptedPayloadKeys(db: Conn, captureId: number, keyPrefix: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('raw_payloads')
-    .select('request_key')
-    .where('capture_id', '=', captureId)
-    .where('outcome', '=', 'ok')
-    .where((eb) => eb.or([eb('request_key', '=', keyPrefix), eb('request_key', 'like', `${keyPrefix}.p%`)]))
-    .execute();
-  return rows.map((r) => r.request_key);
 }
 
 /** Page number from a request key: `transparency.H19` → 1, `transparency.H19.p3` → 3. */

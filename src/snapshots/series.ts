@@ -3,7 +3,7 @@
  * and the flat rows of `export`.
  */
 import type { Kysely } from 'kysely';
-import type { DB, Observation, Snapshot, UnitKind } from '../db/types.ts';
+import type { DB, Snapshot, UnitKind } from '../db/types.ts';
 
 export interface ExportRow {
   captured_at: string;
@@ -82,38 +82,3 @@ export async function exportRows(db: Kysely<DB>, opts: { snapshotIds?: number[];
   }));
 }
 
-export async function observationsOf(db: Kysely<DB>, snapshotId: number): Promise<Observation[]> {
-  return db.selectFrom('observations').selectAll().where('snapshot_id', '=', snapshotId).execute();
-}
-
-/**
- * The data snapshots of a scope, newest first: unchanged re-captures are skipped (they carry no
- * observations of their own — the snapshot they repeat already stands for them).
- */
-export async function dataSnapshotsOfScope(
-  db: Kysely<DB>,
-  q: { source: string; scope: string; periodKey?: string; before?: Date; limit?: number },
-): Promise<Snapshot[]> {
-  let query = db.selectFrom('snapshots').selectAll().where('source', '=', q.source).where('scope', '=', q.scope).where('unchanged', '=', false);
-  if (q.periodKey) query = query.where('period_key', '=', q.periodKey);
-  if (q.before) query = query.where('captured_at', '<=', q.before);
-  return query
-    .orderBy('captured_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit ?? 1000)
-    .execute();
-}
-
-/** One unit × metric over time (data snapshots only), oldest first. */
-export async function unitSeries(db: Kysely<DB>, unitCode: string, metric: string, source = 'dvcqg'): Promise<{ capturedAt: Date; snapshotId: number; period: string; score: number | null; ratio: number | null; rank: number | null }[]> {
-  const rows = await db
-    .selectFrom('observations as o')
-    .innerJoin('snapshots as s', 's.id', 'o.snapshot_id')
-    .select(['s.captured_at', 's.id', 's.period_key', 'o.score', 'o.ratio', 'o.rank'])
-    .where('o.unit_code', '=', unitCode)
-    .where('o.metric', '=', metric)
-    .where('s.source', '=', source)
-    .orderBy('s.captured_at')
-    .execute();
-  return rows.map((r) => ({ capturedAt: r.captured_at, snapshotId: r.id, period: r.period_key, score: r.score, ratio: r.ratio, rank: r.rank }));
-}

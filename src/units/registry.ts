@@ -82,9 +82,3 @@ export async function listUnits(db: Conn, provinceCodes?: readonly string[]): Pr
     .sort((a, b) => compareUnitCodes(a.code, b.code));
 }
 
-/** code → current name, for labelling output. */
-export async function unitNames(db: Conn, codes: readonly string[]): Promise<Map<string, { name: string; kind: UnitKind }>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db.selectFrom('units').select(['code', 'name', 'kind']).where('code', 'in', [...new Set(codes)]).execute();
-  return new Map(rows.map((r) => [r.code, { name: r.name, kind: r.kind }]));
-}
