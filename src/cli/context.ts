@@ -80,10 +80,3 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
-
-/** For commands whose issue has not landed yet: honest, exit 1, no fake output. */
-export function notYet(what: string, issue: number): () => Promise<void> {
-  return action(async () => {
-    throw new CommandError(`${what} is not implemented yet (issue #${issue})`);
-  });
-}
