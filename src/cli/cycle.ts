@@ -13,7 +13,8 @@ import { startServer } from '../server/app.ts';
 import { closeTransports } from '../mail/transport.ts';
 import type { Cycle } from '../db/types.ts';
 import { parseAsOf } from './args.ts';
-import { action, getConfig, printJson, UsageError, withDatabase, type Ctx } from './context.ts';
+import { action, getConfig, printJson, UsageError, withDatabase } from './context.ts';
+import type { Config } from '../config/load.ts';
 import { table } from './output.ts';
 
 /** Progress on a TTY (current job, done/total); nothing when piped. */
@@ -42,19 +43,31 @@ function printSummary(s: CycleSummary, json: boolean | undefined): void {
   if (s.failedJobs.length) out.write('  The cycle is kept and can resume: fix the cause, then `chiso766 jobs retry --all --wait`.\n');
 }
 
-/** Run in-process workers while waiting for one cycle. */
-async function runCycleInProcess(ctx: Ctx, start: (rt: Runtime) => Promise<Cycle>): Promise<{ summary: CycleSummary; outcome: WaitOutcome }> {
-  const rt = await createRuntime(ctx.config, ctx.database.db);
-  const workers = await startWorkers(rt);
-  try {
-    const cycle = await start(rt);
-    const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
-    return { summary: await cycleSummary(rt, cycle.id, outcome.failedJobs), outcome };
-  } finally {
-    await workers.close(10_000);
-    await rt.close();
-    closeTransports();
-  }
+/** A cycle that ended failed (after its retries) or never ended is exit 1. */
+function exitCodeOf(outcome: WaitOutcome): number {
+  return outcome.state === 'failed' || outcome.state === 'timeout' ? 1 : 0;
+}
+
+/**
+ * Start one cycle (`start`), run the workers in this process until it has finished, print its
+ * summary, and give the exit code — what run-once and resync share.
+ */
+async function runCycleCommand(config: Config, json: boolean | undefined, start: (rt: Runtime) => Promise<Cycle>): Promise<number> {
+  const { summary, outcome } = await withDatabase(config, async (ctx) => {
+    const rt = await createRuntime(ctx.config, ctx.database.db);
+    const workers = await startWorkers(rt);
+    try {
+      const cycle = await start(rt);
+      const waited = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
+      return { summary: await cycleSummary(rt, cycle.id, waited.failedJobs), outcome: waited };
+    } finally {
+      await workers.close(10_000);
+      await rt.close();
+      closeTransports();
+    }
+  });
+  printSummary(summary, json);
+  return exitCodeOf(outcome);
 }
 
 export function registerCycle(program: Command): void {
@@ -68,15 +81,11 @@ export function registerCycle(program: Command): void {
         const config = getConfig();
         requireProvinces(config);
         const asOf = parseAsOf(opts.asOf);
-        const { summary, outcome } = await withDatabase(config, (ctx) =>
-          runCycleInProcess(ctx, async (rt) => {
-            const { cycle, created } = await enqueueCycle(rt, { asOf });
-            if (!created) rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
-            return cycle;
-          }),
-        );
-        printSummary(summary, opts.json);
-        return outcome.state === 'failed' || outcome.state === 'timeout' ? 1 : 0;
+        return runCycleCommand(config, opts.json, async (rt) => {
+          const { cycle, created } = await enqueueCycle(rt, { asOf });
+          if (!created) rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
+          return cycle;
+        });
       }),
     );
 
@@ -94,9 +103,7 @@ export function registerCycle(program: Command): void {
         // The capture is stamped at the week's Monday 04:00 local time, when the cron would have run.
         const asOf = new Date(mondayOfWeek(wk.year, wk.week, config.schedule.timezone).getTime() + 4 * 3600_000);
         if (asOf.getTime() > Date.now()) throw new UsageError(`--week ${opts.week} has not started yet`);
-        const { summary, outcome } = await withDatabase(config, (ctx) => runCycleInProcess(ctx, async (rt) => (await enqueueCycle(rt, { asOf, forced: true })).cycle));
-        printSummary(summary, opts.json);
-        return outcome.state === 'failed' || outcome.state === 'timeout' ? 1 : 0;
+        return runCycleCommand(config, opts.json, async (rt) => (await enqueueCycle(rt, { asOf, forced: true })).cycle);
       }),
     );
 
@@ -182,7 +189,7 @@ export function registerCycle(program: Command): void {
               for (const id of cycleIds) {
                 const cycle = await rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
                 const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
-                if (outcome.state === 'failed' || outcome.state === 'timeout') failed = true;
+                if (exitCodeOf(outcome) !== 0) failed = true;
                 results.cycles.push(await cycleSummary(rt, id, outcome.failedJobs));
               }
             }

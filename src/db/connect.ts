@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './types.ts';
+import { processAlive } from '../processes.ts';
 
 export interface Database {
   readonly db: Kysely<DB>;
@@ -98,20 +99,6 @@ async function openPglite(dir: string): Promise<Database> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    // A zombie still answers kill -0; /proc tells the truth on Linux.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
 
 function takeLock(lockFile: string, dir: string): void {
   for (let i = 0; i < 2; i++) {

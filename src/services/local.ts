@@ -4,9 +4,12 @@
  * on Debian) and, if asked, a private PostgreSQL cluster. Stops only what it started.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
+import { processAlive } from '../processes.ts';
 
 export interface LocalServices {
   redisUrl: string;
@@ -83,14 +86,6 @@ async function redisPing(port: number): Promise<boolean> {
   });
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 async function startRedis(stateDir: string, notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = ensureRedisServer(notes);
@@ -213,4 +208,25 @@ export async function startLocalServices(opts: StartOptions): Promise<LocalServi
       rmSync(opts.stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A new, empty database on a PostgreSQL server (for a test file or a benchmark), and how to drop it.
+ * Never touches another database of that server.
+ */
+export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }

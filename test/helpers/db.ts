@@ -2,11 +2,10 @@
  * A fresh, migrated database per test file: a new database on the PostgreSQL server of
  * DATABASE_URL (npm test starts one), or embedded PGlite when no server is available.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { openPostgres, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createScratchDatabase } from '../../src/services/local.ts';
 import type { DB } from '../../src/db/types.ts';
 
 export interface TestDatabase {
@@ -30,26 +29,8 @@ export function requirePostgres(): string {
   return url;
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = requirePostgres();
-  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(base, `create database ${name}`);
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: () => admin(base, `drop database if exists ${name} with (force)`),
-  };
+  return createScratchDatabase(requirePostgres(), 't');
 }
 
 export async function freshDatabase(): Promise<TestDatabase> {
