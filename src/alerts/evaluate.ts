@@ -86,7 +86,7 @@ export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalCo
   const scope = { provinces: [c.province] };
   const indicator = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'indicator'), { ...scope, rules: INDICATOR_RULES });
   const source = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'source'), { ...scope, rules: SOURCE_DATA_RULES, kinds: ['source'] });
-  const prov = (await provincialSnapshotsOfCycle(db, c.cycle.id)).find((s) => s.scope === c.province);
+  const prov = (await provincialSnapshotsOfCycle(db, c.cycle.id, c.province))[0];
   let recon: ApplyResult | null = null;
   let discrepancies: Finding[] = [];
   if (prov) {
@@ -131,15 +131,15 @@ export async function evaluateCycle(db: Kysely<DB>, config: Config, c: EvalConte
 }
 
 /** The provincial portal's data snapshots taken in this cycle (one per province). */
-export async function provincialSnapshotsOfCycle(db: Kysely<DB>, cycleId: number): Promise<Snapshot[]> {
-  const rows = await db
+export async function provincialSnapshotsOfCycle(db: Kysely<DB>, cycleId: number, scope?: string): Promise<Snapshot[]> {
+  let q = db
     .selectFrom('snapshots as s')
     .innerJoin('captures as c', 'c.id', 's.capture_id')
     .selectAll('s')
     .where('c.cycle_id', '=', cycleId)
-    .where('s.source', '=', PROVINCIAL_SOURCE)
-    .orderBy('s.id', 'desc')
-    .execute();
+    .where('s.source', '=', PROVINCIAL_SOURCE);
+  if (scope) q = q.where('s.scope', '=', scope);
+  const rows = await q.orderBy('s.id', 'desc').execute();
   const out: Snapshot[] = [];
   for (const r of rows) {
     if (out.some((o) => o.scope === r.scope)) continue;

@@ -63,8 +63,8 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = exitCodeOf(e);
       if (e instanceof ConfigError) {
         process.stderr.write(`chiso766: invalid configuration — ${e.message}\n`);
-      } else if (e instanceof UsageError || e instanceof CommandError || (e instanceof Error && 'exitCode' in e)) {
-        // Our own errors carry an exit code and a sentence that says what to do: no stack trace.
+      } else if (e instanceof Error && 'exitCode' in e) {
+        // Our own errors (UsageError, CommandError, …) carry an exit code and a sentence that says what to do: no stack trace.
         process.stderr.write(`chiso766: ${e.message}\n`);
       } else if (e instanceof Error) {
         log().error({ err: e }, e.message);

@@ -4,7 +4,7 @@
  */
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
-import { GROUP_CODES, HEADLINE_METRICS, isMetricCode } from '../domain/metrics.ts';
+import { GROUP_CODES, isMetricCode } from '../domain/metrics.ts';
 import { isValidTimeZone, parseWeeklyTime } from '../domain/periods.ts';
 import { PROVINCE_CODES } from '../domain/provinces.ts';
 
@@ -204,4 +204,3 @@ export type FloorRuleConfig = z.infer<typeof floorRule>;
 export type ProvincialConfig = z.infer<typeof provincialSchema>;
 export type RecipientConfig = z.infer<typeof recipientSchema>;
 
-export { HEADLINE_METRICS };

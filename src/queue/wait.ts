@@ -52,9 +52,18 @@ export async function waitForCycle(
   const until = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
   const ids = flowJobIds(cycle.key, 1, cyclePlan(cycle, rt.config));
   const all: [QueueName, string][] = [...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]), ...ids.ingest.map((id) => ['ingest', id] as [QueueName, string]), ...ids.evaluate.map((id) => ['evaluate', id] as [QueueName, string]), ['notify', ids.notify]];
+  // A completed job stays completed: ask Redis only about the others (a national cycle has ~300 jobs).
+  const completed = new Set<string>();
   for (;;) {
     const row = await rt.db.selectFrom('cycles').select(['state']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
-    const states = await Promise.all(all.map(async ([q, id]) => ({ q, id, ...(await stateOf(rt, q, id)) })));
+    const states = await Promise.all(
+      all.map(async ([q, id]) => {
+        if (completed.has(id)) return { q, id, state: 'completed', job: undefined };
+        const s = await stateOf(rt, q, id);
+        if (s.state === 'completed') completed.add(id);
+        return { q, id, ...s };
+      }),
+    );
     const failed = states.filter((s) => s.state === 'failed' && s.job).map((s) => failedJobInfo(s.q, s.job!));
     const rootDone = states[states.length - 1]!.state === 'completed' || (states[states.length - 1]!.state === 'missing' && ['complete', 'stale', 'rechecking'].includes(row.state));
     let sendsDone = true;

@@ -27,16 +27,15 @@ export const DIRECTIVE_METRICS = [
   'ON_TIME',
 ] as const;
 
-export type ReportView = SnapshotView;
 
 export interface BulletinInput {
   province: { code: string; name: string };
   periodLabel: string;
   timezone: string;
   generatedAt: Date;
-  current: ReportView;
-  previous: ReportView | null;
-  baseline: { year: number; view: ReportView | null };
+  current: SnapshotView;
+  previous: SnapshotView | null;
+  baseline: { year: number; view: SnapshotView | null };
   nationalCurrent: SnapshotView | null;
   nationalPrevious: SnapshotView | null;
   units: readonly { code: string; kind: UnitKind; name: string }[];
@@ -101,12 +100,12 @@ export interface BulletinModel {
   trend: BulletinInput['trend'];
 }
 
-function score(view: ReportView | SnapshotView | null, unit: string, metric: string): number | null {
+function score(view: SnapshotView | null, unit: string, metric: string): number | null {
   const o = view?.observations.get(obsKey(unit, metric));
   return o && o.present ? o.score : null;
 }
 
-function ratio(view: ReportView | null, unit: string, metric: string): number | null {
+function ratio(view: SnapshotView | null, unit: string, metric: string): number | null {
   const o = view?.observations.get(obsKey(unit, metric));
   return o && o.present ? o.ratio : null;
 }

@@ -24,7 +24,7 @@ export async function reconciliationTable(db: Kysely<DB>, config: Config, c: { c
   const tolerance = config.rules.reconciliation.tolerancePoints;
   const base = { province: c.province, cycleId: c.cycleId, nationalCapturedAt: c.nationalSnapshot.captured_at.toISOString(), tolerancePoints: tolerance };
   if (!config.provincial) return { ...base, configured: false, provincialCapturedAt: null, rows: [] };
-  const prov = (await provincialSnapshotsOfCycle(db, c.cycleId)).find((s) => s.scope === c.province);
+  const prov = (await provincialSnapshotsOfCycle(db, c.cycleId, c.province))[0];
   if (!prov) return { ...base, configured: true, provincialCapturedAt: null, rows: [] };
   const views = await loadViews(db, [prov, c.nationalSnapshot]);
   const rows = reconcile(views.get(prov.id)!, views.get(c.nationalSnapshot.id)!, tolerance);
