@@ -15,6 +15,7 @@ describe('chiso766 demo', () => {
     expect(first.stdout).toMatch(/Week 2026-W47 .*fetched 11 portal answers/);
     const emls = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'));
     expect(emls.length).toBeGreaterThanOrEqual(5);
+    expect(emls.filter((f) => f.includes('-digest-')).length).toBeGreaterThanOrEqual(4);
     for (const f of emls) {
       const mail = await simpleParser(readFileSync(path.join(dir, 'outbox', f)));
       expect(mail.subject).toMatch(/^\[Chỉ số 766\] .+ \(tuần \d+\/2026\)$/);

@@ -61,7 +61,10 @@ describe('provincial reconciliation', () => {
     expect(rec05.gap).toBe(rec05.provincial - rec05.national);
     expect(t.rows.find((x) => x.unitCode === 'H19.01' && x.metric === 'PROV_DIGITIZATION')!.status).toBe('ok');
     // The online-payment report has names only: matched through the registry, whatever their case.
-    expect(t.rows.find((x) => x.unitCode === 'H19.03' && x.metric === 'PROV_ONLINE_PAYMENT')).toBeTruthy();
+    const paid03 = t.rows.find((x) => x.unitCode === 'H19.03' && x.metric === 'PROV_ONLINE_PAYMENT')!;
+    expect(paid03).toMatchObject({ status: 'ok' });
+    expect(paid03.provincial).toBeGreaterThan(0);
+    expect(paid03.national).toBeGreaterThan(0);
   });
 
   it('units outside tolerance have an open discrepancy alert; the bulletin shows the comparison', async () => {

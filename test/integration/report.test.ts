@@ -46,12 +46,13 @@ describe('weekly bulletin from the two fixture captures', () => {
     expect(model.communes[0]!.code).toBe('H19.101');
     expect(model.communes.at(-1)!.code).toBe('H19.112');
     // Risers / fallers agree with the table.
-    for (const d of model.directive) {
-      if (d.trend === 'fell') expect(d.change!).toBeLessThan(0);
-      if (d.trend === 'rose') expect(d.change!).toBeGreaterThan(0);
-    }
-    const sentence = String(content).split('\n').find((l: string) => l.startsWith('- Có') && l.includes('giảm gồm'));
-    if (sentence) expect(sentence).toContain(`Có ${String(model.lists.fell.length).padStart(2, '0')} chỉ số giảm`);
+    expect(model.lists.fell.map((d) => d.code)).toEqual(['ONLINE_PAYMENT_DOSSIER', 'DOSSIER_SYNC', 'PETITION_PROCESSING_ON_TIME', 'ON_TIME']);
+    expect(model.lists.fell.every((d) => d.change! < 0)).toBe(true);
+    expect(model.lists.rose).toHaveLength(4);
+    expect(model.lists.rose.every((d) => d.change! > 0)).toBe(true);
+    const lines = String(content).split('\n');
+    expect(lines).toContain('- Có 04 chỉ số giảm gồm: Tỷ lệ thanh toán trực tuyến (hồ sơ có nghĩa vụ tài chính) (-0,23); Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG (-0,26); Tỷ lệ PAKN xử lý đúng hạn (-1,73); Tỷ lệ hồ sơ giải quyết đúng hạn (-0,65).');
+    expect(lines.find((l) => l.includes('chỉ số tăng gồm'))).toMatch(/^- Có 04 chỉ số tăng gồm: [^;]+; [^;]+; [^;]+; [^;]+\.$/);
   });
 
   it('DOCX: real Word tables and headings with the Vietnamese names', async () => {
