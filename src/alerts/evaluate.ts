@@ -11,6 +11,7 @@ import { periodKey, type Period } from '../domain/periods.ts';
 import { PORTAL_PAGE_URL } from '../portal/dvcqg/endpoints.ts';
 import { INDICATOR_RULES, NATIONAL_RULES, provinceFindings, SOURCE_DATA_RULES } from '../rules/evaluate.ts';
 import { nationalRankDropFindings } from '../rules/trends.ts';
+import { noActivityKeys } from '../rules/no-activity.ts';
 import { reconcile, reconciliationFindings } from '../rules/reconciliation.ts';
 import { PROVINCIAL_SOURCE } from '../portal/provincial/index.ts';
 import type { Snapshot } from '../db/types.ts';
@@ -71,7 +72,7 @@ export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalCo
   const history = await cycleHistory(db, current, depthOf(config));
   const views = await loadViews(db, [current, ...history]);
   const units = await db.selectFrom('units').select(['code', 'kind', 'name']).where('province_code', '=', c.province).execute();
-  const findings = provinceFindings({
+  const input = {
     province: c.province,
     periodKey: period,
     week: c.cycle.week,
@@ -82,9 +83,10 @@ export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalCo
     units: new Map<string, UnitInfo>(units.map((u) => [u.code, u])),
     rules: config.rules,
     portalUrl: PORTAL_PAGE_URL,
-  });
+  };
+  const findings = provinceFindings(input);
   const scope = { provinces: [c.province] };
-  const indicator = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'indicator'), { ...scope, rules: INDICATOR_RULES });
+  const indicator = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'indicator'), { ...scope, rules: INDICATOR_RULES, noActivity: noActivityKeys(input) });
   const source = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'source'), { ...scope, rules: SOURCE_DATA_RULES, kinds: ['source'] });
   const prov = (await provincialSnapshotsOfCycle(db, c.cycle.id, c.province))[0];
   let recon: ApplyResult | null = null;

@@ -151,7 +151,13 @@ export async function applyFindings(
   db: Kysely<DB>,
   cycle: CycleRef,
   findings: readonly Finding[],
-  scope: { rules: readonly string[]; provinces: readonly string[]; kinds?: readonly AlertKind[] },
+  scope: {
+    rules: readonly string[];
+    provinces: readonly string[];
+    kinds?: readonly AlertKind[];
+    /** `unit|metric` whose figures are explained by "không phát sinh": their alerts resolve with that reason. */
+    noActivity?: ReadonlySet<string>;
+  },
 ): Promise<ApplyResult> {
   const result = emptyResult();
   const kinds = scope.kinds ?? ['indicator'];
@@ -171,9 +177,10 @@ export async function applyFindings(
       if (a.unit_code && !scope.provinces.includes(provinceOfUnitCode(a.unit_code))) continue;
       const expired = a.week !== null && a.week !== cycle.week;
       if (a.week !== null && a.week === cycle.week) continue; // this week's event stays
+      const noActivity = !expired && scope.noActivity?.has(`${a.unit_code}|${a.metric}`);
       await trx
         .updateTable('alerts')
-        .set({ state: 'resolved', resolved_at: cycle.at, resolved_cycle_id: cycle.id, resolution: expired ? 'expired' : 'cleared', updated_at: cycle.at })
+        .set({ state: 'resolved', resolved_at: cycle.at, resolved_cycle_id: cycle.id, resolution: expired ? 'expired' : noActivity ? 'no_activity' : 'cleared', updated_at: cycle.at })
         .where('id', '=', a.id)
         .execute();
       await recordEvent(trx, a.id, cycle.id, expired ? 'expired' : 'resolved', a.severity, cycle.at);

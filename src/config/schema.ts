@@ -118,6 +118,11 @@ export const rulesSchema = z
     target: z.array(targetRule).default([]),
     overrides: z.array(overrideRule).default([]),
     reconciliation: z.object({ tolerancePoints: nonNegative.default(10) }).strict().default({ tolerancePoints: 10 }),
+    /**
+     * Figures explained by "không phát sinh" (no dossiers in the period) are never judged as low
+     * scores. `skip`: nothing is said; `note`: the unit is told, as information, that it had none.
+     */
+    noActivity: z.enum(['skip', 'note'], { error: 'must be "skip" (not judged, nothing sent) or "note" (not judged; the unit is told it had no dossiers)' }).default('skip'),
   })
   .strict()
   .superRefine((r, ctx) => {

@@ -83,3 +83,9 @@ export function compareUnitCodes(a: string, b: string): number {
   }
   return 0;
 }
+
+/** `2026-W48` → `tuần 48/2026` */
+export function weekLabel(week: string): string {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  return m ? `tuần ${Number(m[2])}/${m[1]}` : week;
+}

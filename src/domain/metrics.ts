@@ -85,8 +85,7 @@ export function isGroupCode(code: string): code is GroupCode {
 }
 
 /** What a unit should look at when a group falls (used in e-mails and the bulletin). */
-export const WHAT_TO_CHECK: Readonly<Record<GroupCode | 'TOTAL', string>> = {
-  TOTAL: 'nhóm chỉ số giảm nhiều nhất trong bảng dưới đây',
+export const WHAT_TO_CHECK: Readonly<Record<GroupCode, string>> = {
   CKMB: 'đồng bộ hồ sơ lên Cổng DVCQG, công bố và công khai TTHC đúng hạn',
   TDGQ: 'hồ sơ trễ hạn, hồ sơ đang xử lý sắp quá hạn',
   CLGQ: 'cung cấp DVCTT toàn trình, tỷ lệ hồ sơ nộp trực tuyến',

@@ -12,6 +12,9 @@ import { localParts, parsePeriodKey, parseWeekKey, periodLabel } from '../domain
 import { PORTAL_PAGE_URL } from '../portal/dvcqg/endpoints.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
 import { obsKey, type SnapshotView } from '../rules/types.ts';
+import { activityIn } from '../rules/judged.ts';
+import { metricActivity } from '../domain/activity.ts';
+import { displayUnitName } from '../domain/names.ts';
 import { addresseesFor, loadDirectory } from './directory.ts';
 import { renderDigest, renderOpsDigest, type AlertEventKind, type DigestAlert, type DigestRow, type DigestUnit } from './templates.ts';
 
@@ -39,6 +42,7 @@ function rowsFor(unit: string, cur: SnapshotView | undefined, prev: SnapshotView
   return ['TOTAL', ...GROUP_CODES].map((metric) => {
     const c = cur?.observations.get(obsKey(unit, metric));
     const p = prev?.observations.get(obsKey(unit, metric));
+    const inactive = (view: SnapshotView | undefined) => (view ? metricActivity(activityIn(view, unit), metric) === 'inactive' : false);
     // The province's own rank is its national rank.
     const nc = national?.cur?.observations.get(obsKey(unit, metric));
     const np = national?.prev?.observations.get(obsKey(unit, metric));
@@ -50,6 +54,8 @@ function rowsFor(unit: string, cur: SnapshotView | undefined, prev: SnapshotView
       threshold: thresholds.get(metric) ?? null,
       rank: national ? (nc?.rank ?? null) : (c?.rank ?? null),
       previousRank: national ? (np?.rank ?? null) : (p?.rank ?? null),
+      noActivity: !national && inactive(cur),
+      previousNoActivity: !national && inactive(prev),
     };
   });
 }
@@ -69,7 +75,8 @@ export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId:
     .where('e.event', 'in', [...NEWS_EVENTS])
     .where('a.silenced', '=', false)
     .execute();
-  const unitEvents = events.filter((e) => UNIT_KINDS.includes(e.kind) && e.unit_code);
+  // An alert that ended because the unit had no dossiers was no finding about its work: not news.
+  const unitEvents = events.filter((e) => UNIT_KINDS.includes(e.kind) && e.unit_code && !(e.event === 'resolved' && e.resolution === 'no_activity'));
   const newsIds = new Set(unitEvents.map((e) => e.id));
   const open = await db.selectFrom('alerts').selectAll().where('state', '=', 'open').where('silenced', '=', false).where('kind', 'in', UNIT_KINDS).execute();
   const notifiedWeeks = new Map((await db.selectFrom('cycles').select(['id', 'week']).execute()).map((r) => [r.id, r.week]));
@@ -119,7 +126,7 @@ export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId:
     for (const a of list) if (a.event === 'resolved' && a.metric) a.value = rows.find((r) => r.metric === a.metric)?.current ?? a.value;
     const unit: DigestUnit = {
       code,
-      name: info?.name ?? code,
+      name: info ? displayUnitName(info.name) : code,
       alerts: list.sort((x, y) => (x.event === 'resolved' ? 1 : 0) - (y.event === 'resolved' ? 1 : 0)),
       rows,
     };
@@ -144,7 +151,8 @@ export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId:
   const outboxIds: number[] = [];
   const notified = new Set<number>();
   const firstProvince = cycle.provinces.split(',')[0]!;
-  const provinceName = (await db.selectFrom('units').select('name').where('code', '=', firstProvince).executeTakeFirst())?.name ?? firstProvince;
+  const provinceRow = await db.selectFrom('units').select('name').where('code', '=', firstProvince).executeTakeFirst();
+  const provinceName = provinceRow ? displayUnitName(provinceRow.name) : firstProvince;
   for (const [key, g] of groups) {
     const ref = provinceSnaps.get(unitInfo.get(g.units[0]!.code)?.province_code ?? firstProvince);
     const mail = renderDigest({

@@ -3,8 +3,9 @@
  * HTML (inline CSS: tables that survive Outlook and webmail) + plain text out. Every value that
  * reaches the HTML goes through `esc`.
  */
-import { GROUP_CODES, isGroupCode, metricDef, WHAT_TO_CHECK } from '../domain/metrics.ts';
-import { viDateTime, viNumber } from '../domain/format.ts';
+import { GROUP_CODES, isGroupCode, metricDef, WHAT_TO_CHECK, type GroupCode } from '../domain/metrics.ts';
+import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
+import { viDateTime, viNumber, weekLabel } from '../domain/format.ts';
 
 export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'repeat';
 
@@ -29,6 +30,9 @@ export interface DigestRow {
   threshold: number | null;
   rank: number | null;
   previousRank: number | null;
+  /** Nothing happened in this group (or, for TOTAL, in the unit) this period: "không phát sinh". */
+  noActivity?: boolean;
+  previousNoActivity?: boolean;
 }
 
 export interface DigestUnit {
@@ -74,12 +78,6 @@ export function esc(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-/** `2026-W48` → `tuần 48/2026` */
-export function weekLabel(week: string): string {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  return m ? `tuần ${Number(m[2])}/${m[1]}` : week;
-}
-
 /** `Sở Tư pháp - thành phố Đồng Nai` → `Sở Tư pháp` (the province is implied in the province's mail). */
 export function shortUnitName(name: string): string {
   return name.replace(/\s+-\s+(tỉnh|thành phố|Tỉnh|Thành phố|TP\.?)\s+.+$/u, '').trim();
@@ -98,6 +96,12 @@ function metricName(metric: string | null): string {
 function outOf(value: number | null, max: number | null): string {
   if (value === null) return '—';
   return max ? `${viNumber(value)}/${max}` : viNumber(value);
+}
+
+/** A score cell: "Không phát sinh" where nothing happened (the portal's 0 is not a score). */
+function cellOf(value: number | null, max: number | null, noActivity: boolean | undefined, metric: string): string {
+  if (noActivity) return metric === 'TOTAL' ? NO_ACTIVITY_LABEL : NO_GROUP_ACTIVITY_LABEL;
+  return outOf(value, max);
 }
 
 function trimZeros(n: number | null): string {
@@ -125,6 +129,8 @@ export function headline(a: DigestAlert): string {
       return `${label} ${outOf(a.value, a.maxScore)} — chưa đạt chỉ tiêu ${trimZeros(a.threshold)}`;
     case 'reconciliation':
       return `${label}: số liệu Cổng tỉnh và Cổng quốc gia chênh lệch`;
+    case 'noActivity':
+      return `${NO_ACTIVITY_LABEL.toLocaleLowerCase('vi')} trong kỳ — điểm không được đánh giá`;
     default:
       return a.message;
   }
@@ -132,6 +138,12 @@ export function headline(a: DigestAlert): string {
 
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, warn: 1, info: 2 };
 const EVENT_LABEL: Record<AlertEventKind, string> = { opened: 'Cảnh báo mới', escalated: 'Nghiêm trọng hơn', repeat: 'Nhắc lại (vẫn chưa khắc phục)', resolved: 'Đã cải thiện' };
+
+function eventLabel(a: DigestAlert): string {
+  // Information (e.g. "không phát sinh hồ sơ" with rules.noActivity: note) is not a warning.
+  if (a.severity === 'info' && a.event !== 'resolved') return 'Thông tin';
+  return EVENT_LABEL[a.event];
+}
 
 function primaryAlert(units: readonly DigestUnit[]): { unit: DigestUnit; alert: DigestAlert } | null {
   const all = units.flatMap((u) => u.alerts.map((a) => ({ unit: u, alert: a })));
@@ -174,17 +186,40 @@ function rankText(r: DigestRow): string {
   return `${r.rank} (trước: ${r.previousRank})`;
 }
 
-/** Which groups to look at: those alerted or fallen this week. */
+/** `Thanh toán trực tuyến (TTTT)` */
+function groupName(g: GroupCode): string {
+  return `${metricDef(g)!.short} (${g})`;
+}
+
+/**
+ * What to look at: the groups alerted or fallen this week. For the total, name the groups that
+ * carried its fall — or, when none fell, the groups with the lowest share of their maximum (among
+ * groups with activity: "không phát sinh" is nothing to fix).
+ */
 function checks(u: DigestUnit): string[] {
   const groups = new Set<string>();
-  for (const a of u.alerts) if (a.event !== 'resolved' && a.metric) groups.add(isGroupCode(a.metric) ? a.metric : (metricDef(a.metric)?.group ?? 'TOTAL'));
-  for (const r of u.rows) if (isGroupCode(r.metric) && r.current !== null && r.previous !== null && r.current < r.previous - 0.005) groups.add(r.metric);
-  const ordered = ['TOTAL', ...GROUP_CODES].filter((g) => groups.has(g));
-  return ordered.map((g) => `${g === 'TOTAL' ? 'Tổng điểm' : `${metricDef(g)!.short} (${g})`}: kiểm tra ${WHAT_TO_CHECK[g as keyof typeof WHAT_TO_CHECK]}`);
+  for (const a of u.alerts) if (a.event !== 'resolved' && a.severity !== 'info' && a.metric) groups.add(isGroupCode(a.metric) ? a.metric : (metricDef(a.metric)?.group ?? 'TOTAL'));
+  const fallen = u.rows.filter((r) => isGroupCode(r.metric) && !r.noActivity && !r.previousNoActivity && r.current !== null && r.previous !== null && r.current < r.previous - 0.005);
+  for (const r of fallen) groups.add(r.metric);
+  const out: string[] = [];
+  if (groups.has('TOTAL')) {
+    if (fallen.length) {
+      const by = [...fallen].sort((a, b) => a.current! - a.previous! - (b.current! - b.previous!));
+      out.push(`Tổng điểm: giảm ở ${by.map((r) => `${metricDef(r.metric)!.short} (${viNumber(r.current! - r.previous!)})`).join(', ')} — xem các mục dưới`);
+    } else {
+      const low = u.rows
+        .filter((r) => isGroupCode(r.metric) && !r.noActivity && r.current !== null && r.max)
+        .sort((a, b) => a.current! / a.max! - b.current! / b.max!)
+        .slice(0, 2);
+      if (low.length) out.push(`Tổng điểm: không nhóm nào giảm so với lần trước; các nhóm đạt tỷ lệ điểm thấp nhất là ${low.map((r) => `${metricDef(r.metric)!.short} (${outOf(r.current, r.max)})`).join(', ')}`);
+    }
+  }
+  for (const g of GROUP_CODES) if (groups.has(g)) out.push(`${groupName(g)}: kiểm tra ${WHAT_TO_CHECK[g]}`);
+  return out;
 }
 
 function alertLine(a: DigestAlert): string {
-  return `${EVENT_LABEL[a.event]}${a.severity === 'critical' && a.event !== 'resolved' ? ' (nghiêm trọng)' : ''}: ${headline(a)}`;
+  return `${eventLabel(a)}${a.severity === 'critical' && a.event !== 'resolved' ? ' (nghiêm trọng)' : ''}: ${headline(a)}`;
 }
 
 function unitHtml(u: DigestUnit): string {
@@ -195,8 +230,8 @@ function unitHtml(u: DigestUnit): string {
     .map(
       (r) =>
         `<tr><td style="${CELL}">${esc(metricName(r.metric))}${r.metric === 'TOTAL' ? '' : ` <span style="color:#777777;">(${esc(r.metric)})</span>`}</td>` +
-        `<td style="${NUM}">${esc(outOf(r.current, r.max))}</td><td style="${NUM}">${esc(outOf(r.previous, r.max))}</td>` +
-        `<td style="${NUM}">${changeHtml(r.current, r.previous)}</td><td style="${NUM}">${esc(r.threshold === null ? '—' : trimZeros(r.threshold))}</td><td style="${NUM}">${esc(rankText(r))}</td></tr>`,
+        `<td style="${NUM}">${esc(cellOf(r.current, r.max, r.noActivity, r.metric))}</td><td style="${NUM}">${esc(cellOf(r.previous, r.max, r.previousNoActivity, r.metric))}</td>` +
+        `<td style="${NUM}">${r.noActivity || r.previousNoActivity ? '—' : changeHtml(r.current, r.previous)}</td><td style="${NUM}">${esc(r.threshold === null ? '—' : trimZeros(r.threshold))}</td><td style="${NUM}">${esc(rankText(r))}</td></tr>`,
     )
     .join('');
   const todo = checks(u)
@@ -212,7 +247,10 @@ function unitHtml(u: DigestUnit): string {
 
 function unitText(u: DigestUnit): string {
   const lines = [`${u.name} (${u.code})`, ...u.alerts.map((a) => `  - ${alertLine(a)}`), '', '  Chỉ số | Tuần này | Tuần trước | Thay đổi | Ngưỡng | Xếp hạng'];
-  for (const r of u.rows) lines.push(`  ${metricName(r.metric)} | ${outOf(r.current, r.max)} | ${outOf(r.previous, r.max)} | ${changeText(r.current, r.previous)} | ${r.threshold === null ? '—' : trimZeros(r.threshold)} | ${rankText(r)}`);
+  for (const r of u.rows)
+    lines.push(
+      `  ${metricName(r.metric)} | ${cellOf(r.current, r.max, r.noActivity, r.metric)} | ${cellOf(r.previous, r.max, r.previousNoActivity, r.metric)} | ${r.noActivity || r.previousNoActivity ? '—' : changeText(r.current, r.previous)} | ${r.threshold === null ? '—' : trimZeros(r.threshold)} | ${rankText(r)}`,
+    );
   const todo = checks(u);
   if (todo.length) lines.push('', '  Cần kiểm tra:', ...todo.map((c) => `  - ${c}`));
   return lines.join('\n');

@@ -3,10 +3,10 @@
  * chart). Markdown, HTML and DOCX are three serialisations of the same blocks, so the formats
  * cannot drift apart.
  */
-import { compareUnitCodes, viDate, viDateTime, viDelta, viInteger, viNumber } from '../domain/format.ts';
+import { compareUnitCodes, viDate, viDateTime, viDelta, viInteger, viNumber, weekLabel } from '../domain/format.ts';
 import { metricDef } from '../domain/metrics.ts';
 import type { BulletinModel, UnitRankRow, ValueRow } from './model.ts';
-import { overdueSentence, rankSentence, trendSentences } from './sentences.ts';
+import { nationalSentence, overdueSentence, rankSentence, trendSentences } from './sentences.ts';
 
 export type Block =
   | { type: 'title'; text: string; subtitle: string }
@@ -36,22 +36,41 @@ function valueTable(rows: readonly ValueRow[], m: BulletinModel, withMax: boolea
   };
 }
 
-function unitTable(rows: readonly UnitRankRow[], m: BulletinModel): Block {
+/** Beyond this many, units without activity are named in one paragraph instead of table rows. */
+const INACTIVE_ROWS_MAX = 20;
+
+function unitTable(all: readonly UnitRankRow[], m: BulletinModel): Block[] {
+  const inactive = all.filter((r) => r.noActivity);
+  const rows = inactive.length > INACTIVE_ROWS_MAX ? all.filter((r) => !r.noActivity) : all;
   const prev = m.previousAt ? `Điểm ${viDate(m.previousAt, m.timezone)}` : 'Điểm lần trước';
   const headers = ['STT', 'Đơn vị', prev, `Điểm ${viDate(m.currentAt, m.timezone)}`, 'Tăng, giảm', 'Ghi chú'];
-  return {
-    type: 'table',
-    headers,
-    numeric: [false, false, true, true, true, false],
-    widths: [6, 44, 12, 12, 11, 15],
-    rows: rows.map((r) => {
-      const notes = [r.status, r.lowest ? 'thấp nhất' : null, r.biggestFaller ? 'giảm nhiều nhất' : null].filter(Boolean).join('; ');
-      return {
-        cells: [r.rank === null ? '—' : String(r.rank), `${r.name} (${r.code})`, viNumber(r.previous), r.current === null ? (r.status ?? '—') : viNumber(r.current), r.change === null ? '—' : viDelta(r.change), notes],
-        highlight: r.biggestFaller ? 'fall' : r.lowest ? 'low' : null,
-      };
-    }),
-  };
+  const blocks: Block[] = [];
+  if (rows.length) {
+    blocks.push({
+      type: 'table',
+      headers,
+      numeric: [false, false, true, true, true, false],
+      widths: [6, 44, 12, 12, 11, 15],
+      rows: rows.map((r) => {
+        const notes = [r.noActivity ? null : r.status, r.lowest ? 'thấp nhất' : null, r.biggestFaller ? 'giảm nhiều nhất' : null].filter(Boolean).join('; ');
+        return {
+          cells: [
+            r.rank === null ? '—' : String(r.rank),
+            `${r.name} (${r.code})`,
+            r.previous === null ? (r.previousStatus ?? '—') : viNumber(r.previous),
+            r.current === null ? (r.status ?? '—') : viNumber(r.current),
+            r.change === null ? '—' : viDelta(r.change),
+            notes,
+          ],
+          highlight: r.biggestFaller ? 'fall' : r.lowest ? 'low' : null,
+        };
+      }),
+    });
+  }
+  if (inactive.length > INACTIVE_ROWS_MAX) {
+    blocks.push({ type: 'paragraph', text: `Không phát sinh hồ sơ (${viInteger(inactive.length)} đơn vị, không xếp hạng): ${inactive.map((r) => `${r.name} (${r.code})`).join('; ')}.` });
+  }
+  return blocks;
 }
 
 export function bulletinBlocks(m: BulletinModel): Block[] {
@@ -70,6 +89,8 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
 
   blocks.push({ type: 'heading', text: `1. Xếp hạng của ${m.province.name}` });
   blocks.push({ type: 'paragraph', text: rankSentence(m) });
+  const national = nationalSentence(m);
+  if (national) blocks.push({ type: 'paragraph', text: national });
 
   blocks.push({ type: 'heading', text: '2. Điểm theo nhóm chỉ số và các chỉ số chỉ đạo, điều hành' });
   if (!m.hasBaseline) blocks.push({ type: 'paragraph', emphasis: true, text: `Chưa có số liệu năm ${m.baselineYear} theo cùng cách tính (API 2026): cột năm ${m.baselineYear} để trống.` });
@@ -83,12 +104,13 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
 
   blocks.push({ type: 'heading', text: '4. Kết quả các sở, ban, ngành và các xã, phường' });
   blocks.push({ type: 'paragraph', emphasis: true, text: 'a) Các sở, ban, ngành (xếp theo tổng điểm):' });
-  blocks.push(m.departments.length ? unitTable(m.departments, m) : { type: 'paragraph', text: 'Không có số liệu sở, ban, ngành trong lần thu thập này.' });
+  blocks.push(...(m.departments.length ? unitTable(m.departments, m) : [{ type: 'paragraph' as const, text: 'Không có số liệu sở, ban, ngành trong lần thu thập này.' }]));
   blocks.push({ type: 'paragraph', emphasis: true, text: 'b) Các xã, phường, đặc khu (xếp theo tổng điểm):' });
-  blocks.push(m.communes.length ? unitTable(m.communes, m) : { type: 'paragraph', text: 'Không có số liệu xã, phường trong lần thu thập này.' });
+  blocks.push(...(m.communes.length ? unitTable(m.communes, m) : [{ type: 'paragraph' as const, text: 'Không có số liệu xã, phường trong lần thu thập này.' }]));
 
   blocks.push({ type: 'heading', text: '5. Cảnh báo đang mở' });
   // By unit (natural code order), then rule and metric: the same alerts always print the same way.
+  // Figures are those of the cycle described; "Từ tuần" is the data week the alert was first raised in.
   const unitAlerts = m.alerts
     .filter((a) => a.kind !== 'source')
     .sort((a, b) => compareUnitCodes(a.unitCode ?? '', b.unitCode ?? '') || a.rule.localeCompare(b.rule) || (a.metric ?? '').localeCompare(b.metric ?? ''));
@@ -96,11 +118,11 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
   else {
     blocks.push({
       type: 'table',
-      headers: ['Đơn vị', 'Quy tắc', 'Chỉ số', 'Mức độ', 'Nội dung', 'Từ ngày'],
+      headers: ['Đơn vị', 'Cảnh báo', 'Chỉ số', 'Mức độ', 'Hiện nay', 'Từ tuần'],
       numeric: [false, false, false, false, false, false],
-      widths: [22, 13, 11, 11, 31, 12],
+      widths: [28, 15, 15, 11, 19, 12],
       rows: unitAlerts.map((a) => ({
-        cells: [`${a.unitName ?? ''} (${a.unitCode ?? '—'})`, RULE_LABEL[a.rule] ?? a.rule, a.metric ? (metricDef(a.metric)?.short ?? a.metric) : '', a.severity === 'critical' ? 'nghiêm trọng' : 'cảnh báo', a.message, viDate(new Date(a.openedAt), m.timezone)],
+        cells: [`${a.unitName} (${a.unitCode ?? '—'})`, RULE_LABEL[a.rule] ?? a.rule, a.metric ? (metricDef(a.metric)?.short ?? a.metric) : '', a.severity === 'critical' ? 'nghiêm trọng' : a.severity === 'info' ? 'thông tin' : 'cảnh báo', a.now, a.sinceWeek ? weekLabel(a.sinceWeek) : '—'],
       })),
     });
   }
@@ -147,5 +169,6 @@ const RULE_LABEL: Record<string, string> = {
   rankDrop: 'Tụt hạng',
   nationalRankDrop: 'Tụt hạng toàn quốc',
   target: 'Chưa đạt chỉ tiêu',
+  noActivity: 'Không phát sinh hồ sơ',
   reconciliation: 'Chênh lệch số liệu',
 };

@@ -7,10 +7,9 @@ import type { Config } from '../config/load.ts';
 import type { Cycle, DB, Snapshot } from '../db/types.ts';
 import { GROUP_CODES } from '../domain/metrics.ts';
 import { parsePeriodKey, periodLabel } from '../domain/periods.ts';
-import { listAlerts } from '../alerts/query.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
 import { reconciliationForReport } from './reconciliation.ts';
-import type { BulletinInput } from './model.ts';
+import type { BulletinAlertInput, BulletinInput } from './model.ts';
 
 export class ReportInputError extends Error {
   readonly exitCode = 2;
@@ -103,7 +102,8 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
   const codes = [...view.observations.values()].filter((o) => o.metric === 'TOTAL' && o.unitCode !== province).map((o) => o.unitCode);
   const units = codes.length ? await db.selectFrom('units').select(['code', 'kind', 'name']).where('code', 'in', codes).execute() : [];
   const provinceRow = await db.selectFrom('units').select('name').where('code', '=', province).executeTakeFirst();
-  const alerts = (await listAlerts(db, { state: 'open' })).filter((a) => a.unitCode && (a.unitCode === province || a.unitCode.startsWith(`${province}.`)));
+  const alerts = await alertsOfCycle(db, cycle.id, province);
+  const nationalMeta = (nationalCurrent?.meta ?? null) as { nationalScore?: unknown } | null;
   return {
     province: { code: province, name: provinceRow?.name ?? province },
     periodLabel: period ? periodLabel(period) : current.period_key,
@@ -115,11 +115,51 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
     nationalCurrent: nationalCurrent ? views.get(nationalCurrent.id)! : null,
     nationalPrevious: nationalPrevious ? views.get(nationalPrevious.id)! : null,
     units,
-    openAlerts: alerts.map((a) => ({ unitCode: a.unitCode, unitName: a.unitName, rule: a.rule, severity: a.severity, metric: a.metric, message: a.message, openedAt: a.openedAt, kind: a.kind })),
+    openAlerts: alerts,
+    nationalScore: typeof nationalMeta?.nationalScore === 'number' ? nationalMeta.nationalScore : null,
     trend: trendSnaps.map((s) => ({
       capturedAt: s.captured_at,
       values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, trendValue.get(`${s.id}|${g}`) ?? null])),
     })),
     reconciliation: await reconciliationForReport(db, config, { cycleId: cycle.id, province, nationalSnapshot: current }),
   };
+}
+
+/**
+ * The alerts open after a cycle's evaluation (those it opened or kept), with the data week each
+ * was first raised in — not today's open alerts, so a bulletin of an earlier week stays true. A
+ * cycle that evaluated nothing (stale data) stands on the last cycle before it that did.
+ */
+async function alertsOfCycle(db: Kysely<DB>, cycleId: number, province: string): Promise<BulletinAlertInput[]> {
+  const last = await db.selectFrom('alert_events').select((eb) => eb.fn.max('cycle_id').as('id')).where('cycle_id', '<=', cycleId).executeTakeFirst();
+  const evaluated = last?.id ?? null;
+  if (evaluated === null) return [];
+  const rows = await db
+    .selectFrom('alert_events as e')
+    .innerJoin('alerts as a', 'a.id', 'e.alert_id')
+    .leftJoin('units as u', 'u.code', 'a.unit_code')
+    .leftJoin('cycles as oc', 'oc.id', 'a.opened_cycle_id')
+    .select(['a.id', 'a.unit_code', 'u.name as unit_name', 'a.rule', 'e.severity', 'a.metric', 'a.kind', 'a.value', 'a.previous', 'a.threshold', 'a.message', 'oc.week as since_week'])
+    .where('e.cycle_id', '=', Number(evaluated))
+    .where('e.event', 'in', ['opened', 'kept', 'escalated', 'deescalated'])
+    .where('a.silenced', '=', false)
+    .where((eb) => eb.or([eb('a.unit_code', '=', province), eb('a.unit_code', 'like', `${province}.%`)]))
+    .orderBy('a.id')
+    .execute();
+  const seen = new Set<number>();
+  return rows
+    .filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)))
+    .map((r) => ({
+      unitCode: r.unit_code,
+      unitName: r.unit_name,
+      rule: r.rule,
+      severity: r.severity,
+      metric: r.metric,
+      kind: r.kind,
+      value: r.value,
+      previous: r.previous,
+      threshold: r.threshold,
+      message: r.message,
+      sinceWeek: r.since_week ?? null,
+    }));
 }

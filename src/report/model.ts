@@ -5,9 +5,12 @@
  * and listed one at 79,72).
  */
 import { GROUP_CODES, metricDef } from '../domain/metrics.ts';
-import { compareUnitCodes, delta, viCollator } from '../domain/format.ts';
+import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
+import { compareUnitCodes, delta, round2, viCollator, viNumber } from '../domain/format.ts';
+import { displayUnitName } from '../domain/names.ts';
 import { competitionRanks } from '../domain/ranking.ts';
 import type { UnitKind } from '../db/types.ts';
+import { activityIn, judge } from '../rules/judged.ts';
 import type { SnapshotView } from '../rules/types.ts';
 import { obsKey } from '../rules/types.ts';
 
@@ -39,10 +42,42 @@ export interface BulletinInput {
   nationalCurrent: SnapshotView | null;
   nationalPrevious: SnapshotView | null;
   units: readonly { code: string; kind: UnitKind; name: string }[];
-  openAlerts: readonly { unitCode: string | null; unitName: string | null; rule: string; severity: string; metric: string | null; message: string; openedAt: string; kind: string }[];
+  /** Alerts open after this cycle's evaluation, with the data week each was first raised in. */
+  openAlerts: readonly BulletinAlertInput[];
+  /** The portal's own figure for the whole country (`overview.totalScore`), when captured. */
+  nationalScore?: number | null;
   /** Each stored data snapshot of the province (oldest first): TOTAL and groups. */
   trend: readonly { capturedAt: Date; values: Readonly<Record<string, number | null>> }[];
   reconciliation: BulletinReconciliation | null;
+}
+
+export interface BulletinAlertInput {
+  unitCode: string | null;
+  unitName: string | null;
+  rule: string;
+  severity: string;
+  metric: string | null;
+  kind: string;
+  /** The alert's own figures (used where the snapshot has none, e.g. a discrepancy). */
+  value: number | null;
+  previous: number | null;
+  threshold: number | null;
+  message: string;
+  /** ISO week of the data in which the alert was first raised (`2026-W47`). */
+  sinceWeek: string | null;
+}
+
+/** One open alert as the bulletin prints it: figures of the cycle described, not of the day it opened. */
+export interface BulletinAlertRow {
+  unitCode: string | null;
+  unitName: string;
+  rule: string;
+  severity: string;
+  metric: string | null;
+  kind: string;
+  /** Today's figure in words ("50,60/100 (ngưỡng 50)"). */
+  now: string;
+  sinceWeek: string | null;
 }
 
 export interface BulletinReconciliation {
@@ -72,9 +107,15 @@ export interface UnitRankRow {
   current: number | null;
   change: number | null;
   previousRank: number | null;
-  /** "Không phát sinh hồ sơ" / "không có dữ liệu" when there is no score. */
+  /** "Không phát sinh hồ sơ" (no activity: not ranked) / "không có dữ liệu" when there is no score. */
   status: string | null;
+  /** Same for the compared capture. */
+  previousStatus: string | null;
+  /** No dossiers at all in the period: listed apart, never ranked, never "thấp nhất". */
+  noActivity: boolean;
+  /** The strictly lowest score among ranked units (every unit sharing it). */
   lowest: boolean;
+  /** The largest fall among units with activity both times (every unit sharing it). */
   biggestFaller: boolean;
 }
 
@@ -89,13 +130,15 @@ export interface BulletinModel {
   baselineYear: number;
   hasBaseline: boolean;
   rank: { current: number | null; previous: number | null; change: number | null; of: number; total: number | null };
+  /** "điểm bình quân cả nước" = mean of the 34 province totals; "điểm của cả nước" = the portal's own figure. */
+  national: { average: number | null; score: number | null };
   groups: ValueRow[];
   directive: (ValueRow & { trend: Trend })[];
   counts: { overdue: number | null; overduePrevious: number | null; received: number | null };
   lists: Record<Trend, ValueRow[]>;
   departments: UnitRankRow[];
   communes: UnitRankRow[];
-  alerts: BulletinInput['openAlerts'];
+  alerts: BulletinAlertRow[];
   reconciliation: BulletinReconciliation | null;
   trend: BulletinInput['trend'];
 }
@@ -118,33 +161,82 @@ export function classifyTrend(row: Pick<ValueRow, 'current' | 'change'>): Trend 
   return row.current >= 100 ? 'at100' : 'unchanged';
 }
 
-/** Units of one kind ranked by TOTAL (ties share a rank, then Vietnamese name order). */
+/** Units with this score and nothing else: the extreme value, if it is shared it is shared. */
+function extremes<T>(rows: readonly T[], value: (r: T) => number): Set<T> {
+  if (rows.length < 2) return new Set();
+  const values = rows.map(value);
+  const min = Math.min(...values);
+  // All equal: nobody is "the lowest".
+  if (values.every((v) => v === min)) return new Set();
+  return new Set(rows.filter((r) => value(r) === min));
+}
+
+/**
+ * Units of one kind ranked by TOTAL — only units with activity (ties share a rank, then Vietnamese
+ * name order); units with no dossiers at all come last, unranked, as "Không phát sinh hồ sơ".
+ */
 export function rankUnits(input: BulletinInput, kind: UnitKind): UnitRankRow[] {
   const list = input.units.filter((u) => u.kind === kind);
+  const inactiveIn = (view: SnapshotView | null, code: string) => (view ? activityIn(view, code).unit === 'inactive' : false);
   const rows = list.map((u) => {
-    const current = score(input.current, u.code, 'TOTAL');
-    const previous = score(input.previous, u.code, 'TOTAL');
-    const received = input.current.observations.get(obsKey(u.code, 'ON_TIME'))?.denominator;
-    const status = current !== null ? null : received === 0 ? 'Không phát sinh hồ sơ' : 'không có dữ liệu';
-    return { code: u.code, name: u.name, current, previous, change: delta(current, previous), status };
+    const noActivity = inactiveIn(input.current, u.code);
+    const wasInactive = inactiveIn(input.previous, u.code);
+    const current = noActivity ? null : score(input.current, u.code, 'TOTAL');
+    const previous = wasInactive ? null : score(input.previous, u.code, 'TOTAL');
+    const status = noActivity ? NO_ACTIVITY_LABEL : current === null ? 'không có dữ liệu' : null;
+    const previousStatus = wasInactive ? NO_ACTIVITY_LABEL : null;
+    return { code: u.code, name: displayUnitName(u.name), current, previous, change: delta(current, previous), status, previousStatus, noActivity };
   });
   const ranks = competitionRanks(rows.map((r) => ({ key: r.code, value: r.current })));
   const prevRanks = competitionRanks(rows.map((r) => ({ key: r.code, value: r.previous })));
-  const scored = rows.filter((r) => r.current !== null);
-  const lowest = new Set([...scored].sort((a, b) => a.current! - b.current!).slice(0, Math.min(3, scored.length)).map((r) => r.code));
-  const fallers = new Set(
-    rows
-      .filter((r) => r.change !== null && r.change < 0)
-      .sort((a, b) => a.change! - b.change!)
-      .slice(0, 3)
-      .map((r) => r.code),
+  const ranked = rows.filter((r) => r.current !== null);
+  const lowest = extremes(ranked, (r) => r.current!);
+  const fallers = extremes(
+    rows.filter((r) => r.change !== null && r.change < 0),
+    (r) => r.change!,
   );
+  // A single unit that fell is the largest fall (extremes() needs two to compare).
+  const fell = rows.filter((r) => r.change !== null && r.change < 0);
+  if (fell.length === 1) fallers.add(fell[0]!);
+  const order = (r: { current: number | null; noActivity: boolean }) => (r.current !== null ? 0 : r.noActivity ? 2 : 1);
   return rows
-    .map((r) => ({ ...r, rank: ranks.get(r.code) ?? null, previousRank: prevRanks.get(r.code) ?? null, lowest: lowest.has(r.code), biggestFaller: fallers.has(r.code) }))
+    .map((r) => ({ ...r, rank: ranks.get(r.code) ?? null, previousRank: prevRanks.get(r.code) ?? null, lowest: lowest.has(r), biggestFaller: fallers.has(r) }))
     .sort((a, b) => {
-      if (a.rank === null || b.rank === null) return a.rank === null && b.rank === null ? viCollator.compare(a.name, b.name) : a.rank === null ? 1 : -1;
+      if (a.rank === null || b.rank === null) return order(a) - order(b) || viCollator.compare(a.name, b.name) || compareUnitCodes(a.code, b.code);
       return a.rank - b.rank || viCollator.compare(a.name, b.name) || compareUnitCodes(a.code, b.code);
     });
+}
+
+/** How the bulletin states one alert with the figures of the cycle it describes. */
+export function alertNow(a: BulletinAlertInput, view: SnapshotView): string {
+  const unit = a.unitCode;
+  const metric = a.metric ?? 'TOTAL';
+  const o = unit ? view.observations.get(obsKey(unit, metric)) : undefined;
+  const fmt = (v: number | null | undefined, max: number | null | undefined) => (v === null || v === undefined ? '—' : max ? `${viNumber(v)}/${viNumber(max).replace(/,00$/, '')}` : viNumber(v));
+  if (unit && activityIn(view, unit).unit === 'inactive') return NO_ACTIVITY_LABEL;
+  const j = unit ? judge(view, unit, metric) : { kind: 'missing' as const };
+  if (j.kind === 'noActivity') return NO_GROUP_ACTIVITY_LABEL;
+  switch (a.rule) {
+    case 'floor':
+      return `${fmt(o?.score, o?.maxScore)}${a.threshold !== null ? ` (ngưỡng ${viNumber(a.threshold).replace(/,00$/, '')})` : ''}`;
+    case 'target':
+      return `${fmt(o?.score, o?.maxScore)}${a.threshold !== null ? ` (chỉ tiêu ${viNumber(a.threshold).replace(/,00$/, '')})` : ''}`;
+    case 'weeklyDrop':
+    case 'consecutiveDeclines':
+      return `${fmt(o?.score, o?.maxScore)} (trước: ${viNumber(a.previous)})`;
+    case 'rankDrop':
+    case 'nationalRankDrop':
+      return `hạng ${o?.rank ?? a.value ?? '—'} (trước: ${a.previous ?? '—'})`;
+    default:
+      return a.message;
+  }
+}
+
+/** Mean of the province totals of the national ranking (the 34). */
+function nationalAverage(view: SnapshotView | null): number | null {
+  if (!view) return null;
+  const totals = [...view.observations.values()].filter((o) => o.metric === 'TOTAL' && o.present && o.score !== null).map((o) => o.score!);
+  return totals.length ? round2(totals.reduce((n, v) => n + v, 0) / totals.length) : null;
 }
 
 export function buildBulletin(input: BulletinInput): BulletinModel {
@@ -167,8 +259,8 @@ export function buildBulletin(input: BulletinInput): BulletinModel {
   const rankNow = input.nationalCurrent?.observations.get(obsKey(p, 'TOTAL'))?.rank ?? null;
   const rankBefore = input.nationalPrevious?.observations.get(obsKey(p, 'TOTAL'))?.rank ?? null;
   return {
-    title: `Kết quả Bộ chỉ số 766 của ${input.province.name} — ${input.periodLabel}`,
-    province: input.province,
+    title: `Kết quả Bộ chỉ số 766 của ${displayUnitName(input.province.name)} — ${input.periodLabel}`,
+    province: { code: input.province.code, name: displayUnitName(input.province.name) },
     periodLabel: input.periodLabel,
     timezone: input.timezone,
     generatedAt: input.generatedAt,
@@ -177,13 +269,23 @@ export function buildBulletin(input: BulletinInput): BulletinModel {
     baselineYear: input.baseline.year,
     hasBaseline: input.baseline.view !== null,
     rank: { current: rankNow, previous: rankBefore, change: rankNow !== null && rankBefore !== null ? rankBefore - rankNow : null, of: 34, total: score(input.current, p, 'TOTAL') },
+    national: { average: nationalAverage(input.nationalCurrent), score: input.nationalScore ?? null },
     groups,
     directive,
     counts: { overdue: overdue?.numerator ?? null, overduePrevious: overduePrev?.numerator ?? null, received: overdue?.denominator ?? null },
     lists,
     departments: rankUnits(input, 'department'),
     communes: rankUnits(input, 'commune'),
-    alerts: input.openAlerts,
+    alerts: input.openAlerts.map((a) => ({
+      unitCode: a.unitCode,
+      unitName: a.unitName ? displayUnitName(a.unitName) : (a.unitCode ?? ''),
+      rule: a.rule,
+      severity: a.severity,
+      metric: a.metric,
+      kind: a.kind,
+      now: alertNow(a, input.current),
+      sinceWeek: a.sinceWeek,
+    })),
     reconciliation: input.reconciliation,
     trend: input.trend,
   };

@@ -48,3 +48,13 @@ export function overdueSentence(m: BulletinModel): string | null {
   const change = prev === null ? '' : m.counts.overdue < prev ? `, giảm ${viInteger(prev - m.counts.overdue)} hồ sơ so với lần trước (${viInteger(prev)})` : m.counts.overdue > prev ? `, tăng ${viInteger(m.counts.overdue - prev)} hồ sơ so với lần trước (${viInteger(prev)})` : ', không đổi so với lần trước';
   return `Hồ sơ giải quyết trễ hạn: ${viInteger(m.counts.overdue)}/${viInteger(m.counts.received)} hồ sơ${change}.`;
 }
+
+/** The two national figures, each named for what it is (they differ: 61,55 vs 56,56 on 2026-09-17). */
+export function nationalSentence(m: BulletinModel): string | null {
+  const parts: string[] = [];
+  if (m.national.average !== null) parts.push(`điểm bình quân cả nước (trung bình cộng tổng điểm của ${m.rank.of} tỉnh, thành phố) là ${viNumber(m.national.average)}`);
+  if (m.national.score !== null) parts.push(`điểm của cả nước do Cổng Dịch vụ công quốc gia công bố là ${viNumber(m.national.score)}`);
+  if (parts.length === 0) return null;
+  const text = parts.join('; ');
+  return `Cùng thời điểm, ${text}.`;
+}

@@ -1,11 +1,13 @@
 /**
  * Rules over the series: `weeklyDrop` and `rankDrop` (events of the cycle's week) and
- * `consecutiveDeclines` (a state). A unit new this cycle, or a null on either side, is not judged.
+ * `consecutiveDeclines` (a state). A unit new this cycle, or a null on either side, is not judged;
+ * neither is a change of activity ("không phát sinh" before or now): that is not a drop.
  */
 import { delta, viNumber } from '../domain/format.ts';
 import { evidence, metricLabel, scoreOf } from './evidence.ts';
+import { judge, sameBasis } from './judged.ts';
 import { rulesForUnit } from './settings.ts';
-import { obsKey, unitsOf, type Finding, type RuleInput, type SnapshotView } from './types.ts';
+import { unitsOf, type Finding, type RuleInput, type SnapshotView } from './types.ts';
 
 export function weeklyDropFindings(input: RuleInput): Finding[] {
   const previous = input.history[0];
@@ -14,9 +16,12 @@ export function weeklyDropFindings(input: RuleInput): Finding[] {
   for (const unit of unitsOf(input.current)) {
     const settings = rulesForUnit(input.rules, unit).weeklyDrop;
     for (const metric of settings.metrics) {
-      const cur = input.current.observations.get(obsKey(unit, metric));
-      const prev = previous.observations.get(obsKey(unit, metric));
-      if (!cur?.present || !prev?.present || cur.score === null || prev.score === null) continue;
+      const jc = judge(input.current, unit, metric);
+      const jp = judge(previous, unit, metric);
+      if (jc.kind !== 'judged' || jp.kind !== 'judged' || !sameBasis(jc, jp)) continue;
+      const cur = jc.obs;
+      const prev = jp.obs;
+      if (cur.score === null || prev.score === null) continue;
       const fell = delta(prev.score, cur.score)!;
       if (fell < settings.points) continue;
       out.push({
@@ -45,9 +50,10 @@ export function consecutiveDeclinesFindings(input: RuleInput): Finding[] {
     const series: SnapshotView[] = [input.current, ...input.history.slice(0, settings.steps)];
     if (series.length < settings.steps + 1) continue;
     for (const metric of settings.metrics) {
-      const values = series.map((s) => s.observations.get(obsKey(unit, metric)));
-      if (values.some((v) => !v?.present || v.score === null)) continue;
-      const scores = values.map((v) => v!.score!);
+      const judged = series.map((s) => judge(s, unit, metric));
+      const first = judged[0]!;
+      if (first.kind !== 'judged' || judged.some((j) => j.kind !== 'judged' || !sameBasis(first, j))) continue;
+      const scores = judged.map((j) => (j as Extract<typeof j, { kind: 'judged' }>).score);
       // scores[0] is now; each step i compares scores[i+1] (older) with scores[i] (newer).
       const steps = scores.slice(0, settings.steps).map((s, i) => delta(scores[i + 1]!, s)!);
       if (!steps.every((d) => d >= settings.minPoints)) continue;
@@ -77,8 +83,12 @@ function rankChecker(input: RuleInput, out: Finding[]): RankCheck {
   return (rule, unit, cur, prev, scopeLabel, usePeer) => {
     if (!prev) return;
     const settings = rulesForUnit(input.rules, unit).rankDrop;
-    const c = cur.observations.get(obsKey(unit, 'TOTAL'));
-    const p = prev.observations.get(obsKey(unit, 'TOTAL'));
+    // Units without activity are not ranked (listed apart), and a change of activity is no fall.
+    const jc = judge(cur, unit, 'TOTAL');
+    const jp = judge(prev, unit, 'TOTAL');
+    if (jc.kind !== 'judged' || jp.kind !== 'judged') return;
+    const c = jc.obs;
+    const p = jp.obs;
     const now = usePeer ? c?.peerRank : c?.rank;
     const before = usePeer ? p?.peerRank : p?.rank;
     if (now == null || before == null) return;

@@ -222,17 +222,20 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
       continue;
     }
     const hash = contentHash(scopePayloads);
-    const previous = await db
-      .selectFrom('snapshots')
-      .select(['id', 'content_hash', 'same_as_snapshot_id'])
-      .where('source', '=', capture.source)
-      .where('scope', '=', scope)
-      .where('period_key', '=', capture.period_key)
-      .where('captured_at', '<=', capture.captured_at)
-      .where('capture_id', '!=', captureId)
-      .orderBy('captured_at', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
+    // "Unchanged" means: the portal has not recalculated since the last capture of the same kind. A
+    // weekly cycle compares with earlier cycles only — a manual `capture` ("try the portal") is never
+    // the baseline that would make the week's cycle stale and leave it unevaluated.
+    let prevQuery = db
+      .selectFrom('snapshots as s')
+      .innerJoin('captures as c', 'c.id', 's.capture_id')
+      .select(['s.id', 's.content_hash', 's.same_as_snapshot_id'])
+      .where('s.source', '=', capture.source)
+      .where('s.scope', '=', scope)
+      .where('s.period_key', '=', capture.period_key)
+      .where('s.captured_at', '<=', capture.captured_at)
+      .where('s.capture_id', '!=', captureId);
+    if (capture.cycle_id !== null) prevQuery = prevQuery.where('c.cycle_id', 'is not', null);
+    const previous = await prevQuery.orderBy('s.captured_at', 'desc').orderBy('s.id', 'desc').executeTakeFirst();
     if (previous && previous.content_hash === hash) {
       const sameAs = previous.same_as_snapshot_id ?? previous.id;
       const row = await db

@@ -60,7 +60,8 @@ describe('weekly bulletin from the two fixture captures', () => {
     const zip = await JSZip.loadAsync(content as Uint8Array);
     const xml = await zip.file('word/document.xml')!.async('string');
     expect((xml.match(/<w:tbl>/g) ?? []).length).toBe(5);
-    expect(xml).toContain('Sở Tư pháp - thành phố Đồng Nai (H19.08)');
+    expect(xml).toContain('Sở Tư pháp (H19.08)');
+    expect(xml).not.toContain('thành phố Đồng Nai (H19.08)');
     expect(xml).toContain('UBND xã Bù Gia Mập (H19.111)');
     expect(xml).toContain('w:val="Heading2"');
     expect(Object.keys(zip.files).some((f) => f.startsWith('word/media/') && f.endsWith('.png'))).toBe(true);

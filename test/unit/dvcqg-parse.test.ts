@@ -102,8 +102,8 @@ describe('figures of 2026-11-16 and 2026-11-23', () => {
     expect(obs(b, 'H19.109', 'TOTAL')!.score).toBe(63.8);
   });
 
-  it('MDHL with no petitions: 0 ratios, full PAKN scores (H19.15)', () => {
-    expect(obs(b, 'H19.15', 'PETITION_PROCESSING_ON_TIME')).toMatchObject({ numerator: 0, denominator: 0, ratio: 0, score: 6 });
+  it('MDHL with no petitions: the portal\'s ratio 0 on 0/0 is stored as no ratio, full PAKN scores kept (H19.15)', () => {
+    expect(obs(b, 'H19.15', 'PETITION_PROCESSING_ON_TIME')).toMatchObject({ numerator: 0, denominator: 0, ratio: null, score: 6 });
   });
 
   it('the name that changes case between endpoints keeps one unit', () => {

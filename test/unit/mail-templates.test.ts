@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { esc, headline, renderDigest, renderOpsDigest, shortUnitName, weekLabel, type DigestModel } from '../../src/mail/templates.ts';
+import { esc, headline, renderDigest, renderOpsDigest, shortUnitName, type DigestModel } from '../../src/mail/templates.ts';
+import { weekLabel } from '../../src/domain/format.ts';
 
 const base: DigestModel = {
   provinceName: 'UBND Thành phố Đồng Nai',

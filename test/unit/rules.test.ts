@@ -4,6 +4,7 @@ import { evaluateRules } from '../../src/rules/evaluate.ts';
 import { floorFindings, targetFindings } from '../../src/rules/thresholds.ts';
 import { consecutiveDeclinesFindings, nationalRankDropFindings, rankDropFindings, weeklyDropFindings } from '../../src/rules/trends.ts';
 import { coverageFindings } from '../../src/rules/coverage.ts';
+import { noActivityKeys } from '../../src/rules/no-activity.ts';
 import { viewOf, type ObsPoint, type RuleInput, type SnapshotView } from '../../src/rules/types.ts';
 
 type Row = [unit: string, score: number | null, rank?: number | null, peer?: number | null, present?: boolean];
@@ -162,5 +163,94 @@ describe('coverage (source health)', () => {
   it('evidence carries capture times, the raw hash and the portal page', () => {
     const f = evaluateRules(input(snap([['H19.01', 10]]), [snap([['H19.01', 90]])]));
     for (const x of f) expect(x.evidence).toMatchObject({ rawHash: expect.any(String), capturedAt: expect.any(String), portalPage: expect.stringContaining('dichvucong') });
+  });
+});
+
+describe('"không phát sinh": figures explained by no activity are not judged', () => {
+  // A unit's snapshot: TOTAL, the six groups and the counters the activity table reads.
+  type Groups = Partial<Record<'CKMB' | 'TDGQ' | 'CLGQ' | 'TTTT' | 'MDHL' | 'MDSH', number>>;
+  const MAX = { CKMB: 18, TDGQ: 20, CLGQ: 12, TTTT: 10, MDHL: 18, MDSH: 22 } as const;
+  function unitObs(unit: string, g: Groups, counters: { received: number; obligation: number; dossiers?: number; digitized?: number; sync?: number }): ObsPoint[] {
+    const score = (k: keyof typeof MAX) => g[k] ?? 0;
+    const total = (Object.keys(MAX) as (keyof typeof MAX)[]).reduce((n, k) => n + score(k), 0);
+    const o = (metric: string, s: number | null, max: number | null, num: number | null = null, den: number | null = null): ObsPoint => ({ unitCode: unit, metric, score: s, maxScore: max, ratio: null, rank: null, peerRank: null, present: true, numerator: num, denominator: den });
+    return [
+      o('TOTAL', Math.round(total * 100) / 100, 100),
+      ...(Object.keys(MAX) as (keyof typeof MAX)[]).map((k) => o(k, score(k), MAX[k])),
+      o('ON_TIME', null, null, 0, counters.received),
+      o('ONLINE_PAYMENT_DOSSIER', null, null, 0, counters.obligation),
+      o('FEE_FORMALITY_WITH_DOSSIER', null, null, 0, 2),
+      o('DOSSIER_SYNC', counters.sync ? 3 : null, 6, 0, counters.sync ?? 0),
+      o('DOSSIER_RECEIVING_SATISFACTION', 0, 6, 0, counters.dossiers ?? counters.received),
+      o('PETITION_PROCESSING_ON_TIME', 6, 6, 0, 0),
+      o('ORIGINAL_RESULT_AVAILABLE', 0, 6, 0, counters.digitized ?? counters.received),
+    ];
+  }
+  const view = (...units: ObsPoint[][]) => viewOf(nextId++, new Date(Date.UTC(2026, 10, nextId)), `h${nextId}`, units.flat());
+  // 16,00: publication 10 + complaint handling 6 — what the portal gives a unit with no dossier at all.
+  const idle = (unit: string) => unitObs(unit, { CKMB: 10, MDHL: 6 }, { received: 0, obligation: 0 });
+  const low = (unit: string) => unitObs(unit, { CKMB: 10.5, TDGQ: 7.75, CLGQ: 6, TTTT: 3, MDHL: 9, MDSH: 5 }, { received: 400, obligation: 100, sync: 600 });
+
+  it('no floor on a unit with no dossiers (16,00), still on a unit that truly scored 41,25', () => {
+    const f = floorFindings(input(view(idle('H19.101'), low('H19.01'))));
+    expect(f.map((x) => `${x.unitCode} ${x.severity}`)).toEqual(['H19.01 critical']);
+  });
+
+  it('a group with no activity is never judged; the same group with activity is', () => {
+    const rules = { floor: { metrics: ['TTTT', 'TDGQ'], warnRatio: 60, criticalRatio: 50 } };
+    const f = floorFindings(input(view(unitObs('H19.01', { CKMB: 15, TDGQ: 8, CLGQ: 10, TTTT: 0, MDHL: 15, MDSH: 18 }, { received: 400, obligation: 0, sync: 600 })), [], rules));
+    expect(f.map((x) => x.metric)).toEqual(['TDGQ']);
+  });
+
+  it('a total lowered only by a group with no activity: judged on the groups that had activity (55/90 = 61,1 %)', () => {
+    const noFees = unitObs('H19.01', { CKMB: 11, TDGQ: 17, CLGQ: 8, TTTT: 0, MDHL: 14, MDSH: 5 }, { received: 400, obligation: 0, sync: 600 });
+    expect(floorFindings(input(view(noFees)))).toEqual([]);
+    // The same 55 with fees due and unpaid is a real 55: warn.
+    const unpaid = unitObs('H19.01', { CKMB: 11, TDGQ: 17, CLGQ: 8, TTTT: 0, MDHL: 14, MDSH: 5 }, { received: 400, obligation: 30, sync: 600 });
+    expect(floorFindings(input(view(unpaid))).map((x) => x.severity)).toEqual(['warn']);
+    // Below even on the active groups: the message says on what basis it was judged.
+    const weak = unitObs('H19.01', { CKMB: 10, TDGQ: 10, CLGQ: 6, TTTT: 0, MDHL: 10, MDSH: 4 }, { received: 400, obligation: 0, sync: 600 });
+    const f = floorFindings(input(view(weak)));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('không tính Thanh toán trực tuyến');
+    expect(f[0]!.evidence).toMatchObject({ inactiveGroups: ['TTTT'], value: 40 });
+  });
+
+  it('moving from no activity to activity (or back) is not a drop; the same activity both weeks is judged', () => {
+    expect(weeklyDropFindings(input(view(idle('H19.01')), [view(low('H19.01'))]))).toEqual([]);
+    expect(weeklyDropFindings(input(view(low('H19.01')), [view(unitObs('H19.01', { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 8, MDHL: 15, MDSH: 18 }, { received: 300, obligation: 80, sync: 500 }))]))).toHaveLength(1);
+    const partial = unitObs('H19.01', { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 0, MDHL: 15, MDSH: 10 }, { received: 300, obligation: 0, sync: 500 });
+    const withFees = unitObs('H19.01', { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 8, MDHL: 15, MDSH: 18 }, { received: 300, obligation: 80, sync: 500 });
+    expect(weeklyDropFindings(input(view(partial), [view(withFees)]))).toEqual([]);
+  });
+
+  it('consecutive declines across a change of activity are not judged', () => {
+    const a = view(low('H19.01'));
+    const b = view(unitObs('H19.01', { CKMB: 12, TDGQ: 10, CLGQ: 6, TTTT: 3, MDHL: 9, MDSH: 5 }, { received: 400, obligation: 100, sync: 600 }));
+    const c = view(idle('H19.01'));
+    expect(consecutiveDeclinesFindings(input(c, [a, b]))).toEqual([]);
+  });
+
+  it('rank falls are not judged for a unit without activity; targets neither', () => {
+    const prevIdle = idle('H19.01').map((o) => (o.metric === 'TOTAL' ? { ...o, rank: 1 } : o));
+    const curLow = low('H19.01').map((o) => (o.metric === 'TOTAL' ? { ...o, rank: 30 } : o));
+    expect(rankDropFindings(input(view(curLow), [view(prevIdle)]))).toEqual([]);
+    expect(targetFindings(input(view(idle('H19.01')), [], { target: [{ unit: 'H19.*', value: 80 }] }))).toEqual([]);
+    expect(targetFindings(input(view(low('H19.01')), [], { target: [{ unit: 'H19.*', value: 80 }] }))).toHaveLength(1);
+  });
+
+  it('rules.noActivity: skip says nothing; note tells the unit, as information', () => {
+    expect(evaluateRules(input(view(idle('H19.101')))).filter((f) => f.rule === 'noActivity')).toEqual([]);
+    const f = evaluateRules(input(view(idle('H19.101'), low('H19.01')), [], { noActivity: 'note' })).filter((x) => x.rule === 'noActivity');
+    expect(f.map((x) => `${x.unitCode} ${x.severity}`)).toEqual(['H19.101 info']);
+    expect(f[0]!.message).toContain('Không phát sinh hồ sơ');
+  });
+
+  it('alerts still open on figures now explained by no activity are the ones to resolve with that reason', () => {
+    const keys = noActivityKeys(input(view(idle('H19.101'), low('H19.01'))));
+    expect(keys.has('H19.101|TOTAL')).toBe(true);
+    expect(keys.has('H19.101|TDGQ')).toBe(true);
+    expect(keys.has('H19.101|CKMB')).toBe(true);
+    expect([...keys].some((k) => k.startsWith('H19.01|'))).toBe(false);
   });
 });

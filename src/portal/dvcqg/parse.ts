@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import { GROUP_CODES, metricDef, type GroupCode } from '../../domain/metrics.ts';
 import { provinceOfUnitCode } from '../../domain/provinces.ts';
 import { competitionRanks } from '../../domain/ranking.ts';
+import { round2 } from '../../domain/format.ts';
+import { unitActivity, type Activity } from '../../domain/activity.ts';
 import type { UnitKind } from '../../db/types.ts';
 import {
   DriftError,
@@ -114,7 +116,11 @@ export function parseNational(data: unknown): ParsedScope {
     observations,
     notes,
     meta: {
-      nationalAverage: d.overview.totalScore,
+      // The mean of the 34 province totals ("điểm bình quân cả nước") and the portal's own figure for
+      // the country ("điểm của cả nước", overview.totalScore): two different numbers (61,55 vs 56,56
+      // on 2026-09-17), both kept and named for what they are.
+      nationalAverage: d.evaluation.length ? round2(d.evaluation.reduce((n, r) => n + r.totalScore, 0) / d.evaluation.length) : null,
+      nationalScore: d.overview.totalScore,
       growthPercent: d.growthPercent ?? null,
       radar: d.radar,
       scoreDelta,
@@ -196,12 +202,7 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
     if (!inSummary.has(ref.code)) notes.push(`${ref.code} (${ref.name}) appears in group endpoints but not in service-results`);
   }
 
-  // TOTAL: from the province summary, with ranks among all units and among peers.
-  const totalRanks = competitionRanks(summaryRows.map((r) => ({ key: r.departmentCode, value: r.totalScore })));
-  const peerRanks = new Map<string, number>();
-  for (const group of ['AGENCY', 'COMMUNE'] as const) {
-    for (const [k, v] of competitionRanks(summaryRows.filter((r) => r.childGroup === group).map((r) => ({ key: r.departmentCode, value: r.totalScore })))) peerRanks.set(k, v);
-  }
+  // TOTAL: from the province summary (ranks are computed at the end, among units with activity).
   observations.push(observation({ unitCode: provinceCode, metric: 'TOTAL', score: summary.overview.totalScore, maxScore: summary.overview.totalMaxScore, ratio: summary.overview.ratio }));
   for (const r of summaryRows) {
     observations.push(
@@ -211,8 +212,6 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
         score: r.totalScore,
         maxScore: 100,
         ratio: r.ratio,
-        rank: totalRanks.get(r.departmentCode) ?? null,
-        peerRank: peerRanks.get(r.departmentCode) ?? null,
       }),
     );
   }
@@ -228,18 +227,10 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
     const rows = groupRows(group, endpoint, groupPages, provinceCode, byId, notes);
     observations.push(...rows.province);
     const seen = new Set<string>();
-    const unitGroupObs: ParsedObservation[] = [];
     for (const o of rows.units) {
       if (o.metric === group) seen.add(o.unitCode);
-      (o.metric === group ? unitGroupObs : observations).push(o);
+      observations.push(o);
     }
-    // Rank units on the group score, among all units and among peers.
-    const all = competitionRanks(unitGroupObs.map((o) => ({ key: o.unitCode, value: o.score })));
-    const peer = new Map<string, number>();
-    for (const kind of ['department', 'commune'] as const) {
-      for (const [k, v] of competitionRanks(unitGroupObs.filter((o) => byCode.get(o.unitCode)?.kind === kind).map((o) => ({ key: o.unitCode, value: o.score })))) peer.set(k, v);
-    }
-    for (const o of unitGroupObs) observations.push({ ...o, rank: all.get(o.unitCode) ?? null, peerRank: peer.get(o.unitCode) ?? null });
     for (const ref of byCode.values()) {
       if (!seen.has(ref.code)) {
         notes.push(`${ref.code} (${ref.name}) is missing from ${endpoint}: ${group} recorded as missing`);
@@ -247,6 +238,8 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
       }
     }
   }
+
+  const inactive = rankAmongActive(observations, provinceCode, byCode);
 
   const units: UnitSeen[] = [...byCode.values()].map((ref) => ({
     code: ref.code,
@@ -271,8 +264,52 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
     units,
     observations,
     notes,
-    meta: { unitCount: byCode.size, departments: [...byCode.values()].filter((u) => u.kind === 'department').length, communes: [...byCode.values()].filter((u) => u.kind === 'commune').length },
+    meta: {
+      unitCount: byCode.size,
+      departments: [...byCode.values()].filter((u) => u.kind === 'department').length,
+      communes: [...byCode.values()].filter((u) => u.kind === 'commune').length,
+      // Units that had no dossiers at all in the period ("không phát sinh hồ sơ"): not ranked.
+      noActivityUnits: inactive,
+    },
   };
+}
+
+/**
+ * Ranks of TOTAL and each group, among all units and among peers (departments / communes) — only
+ * among units with activity: a unit that had nothing to do is not tied with units that failed; it
+ * is listed apart ("không phát sinh hồ sơ"). Sets `rank`/`peerRank` in place; returns the codes of
+ * the units without any activity.
+ */
+function rankAmongActive(observations: ParsedObservation[], provinceCode: string, byCode: ReadonlyMap<string, UnitRef>): string[] {
+  const byUnit = new Map<string, Map<string, ParsedObservation>>();
+  for (const o of observations) {
+    if (o.unitCode === provinceCode) continue;
+    let m = byUnit.get(o.unitCode);
+    if (!m) byUnit.set(o.unitCode, (m = new Map()));
+    if (!m.has(o.metric)) m.set(o.metric, o);
+  }
+  const activity = new Map([...byUnit].map(([code, m]) => [code, unitActivity((metric) => m.get(metric))]));
+  for (const metric of ['TOTAL', ...GROUP_CODES]) {
+    const isActive = (code: string): boolean => {
+      const a = activity.get(code);
+      const act: Activity | undefined = metric === 'TOTAL' ? a?.unit : a?.groups[metric as GroupCode];
+      return act !== 'inactive';
+    };
+    const candidates = [...byUnit].flatMap(([code, m]) => {
+      const o = m.get(metric);
+      return o && o.present && isActive(code) ? [{ code, o }] : [];
+    });
+    const all = competitionRanks(candidates.map((c) => ({ key: c.code, value: c.o.score })));
+    const peer = new Map<string, number>();
+    for (const kind of ['department', 'commune'] as const) {
+      for (const [k, v] of competitionRanks(candidates.filter((c) => byCode.get(c.code)?.kind === kind).map((c) => ({ key: c.code, value: c.o.score })))) peer.set(k, v);
+    }
+    for (const c of candidates) {
+      c.o.rank = all.get(c.code) ?? null;
+      c.o.peerRank = peer.get(c.code) ?? null;
+    }
+  }
+  return [...activity].filter(([, a]) => a.unit === 'inactive').map(([code]) => code).sort();
 }
 
 interface GroupRows {
@@ -307,13 +344,14 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
       const p = first.parent;
       // The parent publishes no totalOverdue: it is received − on time (as for every child).
       const province = [
-        observation({ unitCode: provinceCode, metric: group, score: p.totalScore, maxScore: p.totalMaxScore, ratio: p.ratio, numerator: p.totalOnTime, denominator: p.totalReceived }),
+        observation({ unitCode: provinceCode, metric: group, score: p.totalScore, maxScore: p.totalMaxScore, ratio: p.totalReceived === 0 ? null : p.ratio, numerator: p.totalOnTime, denominator: p.totalReceived }),
         ...progressCounters(provinceCode, p.totalOnTime, p.totalReceived, p.totalReceived - p.totalOnTime, p.ratio),
       ];
       const units: ParsedObservation[] = [];
       for (const c of concatRows<ProgressTreeData>(pages, (x) => x.children) as ProgressTreeData['children']) {
         const code = resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!;
-        units.push(observation({ unitCode: code, metric: group, score: c.score, maxScore: c.maxScore, ratio: c.ratio, numerator: c.totalOnTime, denominator: c.totalReceived }));
+        // ratio is the on-time share: none when nothing was received (the portal writes 0).
+        units.push(observation({ unitCode: code, metric: group, score: c.score, maxScore: c.maxScore, ratio: c.totalReceived === 0 ? null : c.ratio, numerator: c.totalOnTime, denominator: c.totalReceived }));
         units.push(...progressCounters(code, c.totalOnTime, c.totalReceived, c.totalOverdue, c.ratio));
       }
       return { province, units };
@@ -356,7 +394,8 @@ function shapeARowObservations(group: GroupCode, unitCode: string, row: ShapeARo
         metric: m.code,
         score: m.score,
         maxScore: m.maxScore,
-        ratio: m.ratio,
+        // The portal writes ratio 0 on 0/0 rows: a ratio over nothing is no ratio (the raw payload keeps the 0).
+        ratio: m.denominator === 0 ? null : m.ratio,
         numerator: m.numerator,
         denominator: m.denominator,
         quality: m.dataQualityStatus ?? null,
