@@ -201,10 +201,11 @@ export async function raiseAlert(db: Kysely<DB>, cycle: CycleRef, finding: Findi
 }
 
 /** Resolve open alerts of some rules (e.g. capture failures once a capture succeeds). */
-export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { rules: readonly string[]; unitCodes?: readonly (string | null)[] }): Promise<number[]> {
+export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { rules: readonly string[]; unitCodes?: readonly (string | null)[]; metrics?: readonly string[] }): Promise<number[]> {
   const ids: number[] = [];
   await db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('alerts').selectAll().where('state', '=', 'open').where('rule', 'in', where.rules);
+    if (where.metrics) q = q.where('metric', 'in', where.metrics.length ? where.metrics : ['-']);
     if (where.unitCodes) {
       // Exactly these units; null stands for alerts without a unit (the national ranking).
       const codes = where.unitCodes.filter((u): u is string => u !== null);

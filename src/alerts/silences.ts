@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { isMetricCode } from '../domain/metrics.ts';
-import { zonedTimeToInstant } from '../domain/periods.ts';
+import { parseCalendarDate, zonedTimeToInstant } from '../domain/periods.ts';
+import { knownUnits, unitProblem } from '../units/known.ts';
 import { INDICATOR_RULES } from '../rules/evaluate.ts';
 
 export const SILENCEABLE_RULES: readonly string[] = [...INDICATOR_RULES, 'nationalRankDrop', 'source.coverage', 'source.blocked', 'source.drift', 'source.failed', 'source.not_recalculated', 'reconciliation'];
@@ -13,21 +14,21 @@ export class SilenceInputError extends Error {
 
 /** `2026-12-31` → end of that day in the zone; a full ISO date-time is taken as given. */
 export function parseUntil(value: string, tz: string): Date {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (day) {
-    const d = zonedTimeToInstant({ year: Number(day[1]), month: Number(day[2]), day: Number(day[3]), hour: 23, minute: 59, second: 59 }, tz);
-    if (Number.isNaN(d.getTime()) || Number(day[2]) > 12 || Number(day[3]) > 31) throw new SilenceInputError(`--until "${value}" is not a date`);
-    return d;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = parseCalendarDate(value);
+    if (!day) throw new SilenceInputError(`--until "${value}" is not a day of the calendar (YYYY-MM-DD)`);
+    return zonedTimeToInstant({ ...day, hour: 23, minute: 59, second: 59 }, tz);
   }
   if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
     const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d;
+    if (parseCalendarDate(value.slice(0, 10)) && !Number.isNaN(d.getTime())) return d;
   }
   throw new SilenceInputError(`--until "${value}" is not a date (YYYY-MM-DD, or an ISO date-time)`);
 }
 
-export async function addSilence(db: Kysely<DB>, s: { unit: string; rule?: string; metric?: string; until: string; reason: string; tz: string; now: Date }): Promise<number> {
-  if (!/^[A-Za-z0-9.*?]+$/.test(s.unit)) throw new SilenceInputError(`--unit "${s.unit}" is not a unit code or pattern (H19.07, H19.1*)`);
+export async function addSilence(db: Kysely<DB>, s: { unit: string; rule?: string; metric?: string; until: string; reason: string; tz: string; now: Date; watched?: readonly string[] }): Promise<number> {
+  const why = unitProblem(s.unit, await knownUnits(db, s.watched ?? []));
+  if (why) throw new SilenceInputError(`--unit: ${why}`);
   if (s.rule && !SILENCEABLE_RULES.includes(s.rule)) throw new SilenceInputError(`--rule "${s.rule}" is not a rule (${SILENCEABLE_RULES.join(', ')})`);
   if (s.metric && !isMetricCode(s.metric)) throw new SilenceInputError(`--metric "${s.metric}" is not a metric code (TOTAL, CKMB, … DOSSIER_SYNC, …)`);
   if (!s.reason.trim()) throw new SilenceInputError('--reason must say why (it is shown to ops)');

@@ -55,7 +55,7 @@ export function registerAlerts(program: Command): void {
     .action(
       action(async (opts: { unit: string; rule?: string; metric?: string; until: string; reason: string; json?: boolean }) => {
         const config = getConfig();
-        const id = await withDatabase(config, ({ database }) => addSilence(database.db, { ...opts, tz: config.schedule.timezone, now: new Date() }));
+        const id = await withDatabase(config, ({ database }) => addSilence(database.db, { ...opts, tz: config.schedule.timezone, now: new Date(), watched: config.provinces }));
         if (opts.json) printJson({ id });
         else process.stdout.write(`Silence ${id} added for ${opts.unit}${opts.rule ? ` / ${opts.rule}` : ''}${opts.metric ? ` / ${opts.metric}` : ''} until ${opts.until}.\n`);
       }),

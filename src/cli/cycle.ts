@@ -28,9 +28,9 @@ function progressPrinter(): ((p: { done: number; total: number; current: string 
   };
 }
 
-function printSummary(s: CycleSummary, json: boolean | undefined): void {
+function printSummary(s: CycleSummary, json: boolean | undefined, outcome?: WaitOutcome): void {
   if (json) {
-    printJson(s);
+    printJson({ ...s, ...(outcome && (outcome.state === 'timeout' || outcome.state === 'mail-pending') ? { waitEnded: outcome.state, left: outcome.left } : {}) });
     return;
   }
   const out = process.stdout;
@@ -41,24 +41,44 @@ function printSummary(s: CycleSummary, json: boolean | undefined): void {
   if (s.recheckAt) out.write(`  the portal has not recalculated yet: a re-check is scheduled at ${s.recheckAt} (run \`chiso766 worker\` to have it done)\n`);
   for (const f of s.failedJobs) out.write(`  FAILED ${f.queue} ${f.id} after ${f.attempts} attempt(s): ${f.failedReason}\n`);
   if (s.failedJobs.length) out.write('  The cycle is kept and can resume: fix the cause, then `chiso766 jobs retry --all --wait`.\n');
+  if (outcome?.state === 'mail-pending') {
+    out.write(`  ${outcome.left?.emails ?? s.emails.waiting} e-mail(s) still wait for the mail server: they are retried automatically for up to mail.retryForMinutes by a running \`chiso766 worker\` (ops get an alert meanwhile); \`chiso766 mail list\` shows them.\n`);
+  }
+  if (outcome?.state === 'timeout') {
+    out.write(`  The cycle did not finish while run-once waited. Still on its way: ${(outcome.left?.jobs ?? []).slice(0, 5).join(', ') || '—'}${(outcome.left?.jobs.length ?? 0) > 5 ? ', …' : ''}.\n`);
+    out.write('  Nothing is lost: a running `chiso766 worker` (or `chiso766 jobs retry --all --wait` once the cause is fixed) finishes the same cycle.\n');
+  }
 }
 
-/** A cycle that ended failed (after its retries) or never ended is exit 1. */
+/** A cycle that ended failed (after its retries), never ended, or still owes e-mails is exit 1. */
 function exitCodeOf(outcome: WaitOutcome): number {
-  return outcome.state === 'failed' || outcome.state === 'timeout' ? 1 : 0;
+  return outcome.state === 'complete' || outcome.state === 'stale' ? 0 : 1;
+}
+
+export interface WaitOptions {
+  waitMinutes?: string;
+  mailWaitMinutes?: string;
+}
+
+function minutes(value: string | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback * 60_000;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`${what} must be a number of minutes above 0, got "${value}"`);
+  return Number(value) * 60_000;
 }
 
 /**
  * Start one cycle (`start`), run the workers in this process until it has finished, print its
  * summary, and give the exit code — what run-once and resync share.
  */
-async function runCycleCommand(config: Config, json: boolean | undefined, start: (rt: Runtime) => Promise<Cycle>): Promise<number> {
+async function runCycleCommand(config: Config, json: boolean | undefined, start: (rt: Runtime) => Promise<Cycle>, wait: WaitOptions = {}): Promise<number> {
+  const timeoutMs = minutes(wait.waitMinutes, 60, '--wait-minutes');
+  const mailWaitMs = minutes(wait.mailWaitMinutes, 15, '--mail-wait-minutes');
   const { summary, outcome } = await withDatabase(config, async (ctx) => {
     const rt = await createRuntime(ctx.config, ctx.database.db);
     const workers = await startWorkers(rt);
     try {
       const cycle = await start(rt);
-      const waited = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
+      const waited = await waitForCycle(rt, cycle, { onProgress: progressPrinter(), timeoutMs, mailWaitMs });
       return { summary: await cycleSummary(rt, cycle.id, waited.failedJobs), outcome: waited };
     } finally {
       await workers.close(10_000);
@@ -66,7 +86,7 @@ async function runCycleCommand(config: Config, json: boolean | undefined, start:
       closeTransports();
     }
   });
-  printSummary(summary, json);
+  printSummary(summary, json, outcome);
   return exitCodeOf(outcome);
 }
 
@@ -75,17 +95,24 @@ export function registerCycle(program: Command): void {
     .command('run-once')
     .description('one full cycle — fetch → ingest → evaluate → notify → send — through the queues; waits for the end')
     .option('--as-of <iso>', 'capture time stamp, ISO-8601 with zone (backfills, tests; default: now)')
+    .option('--wait-minutes <n>', 'give up waiting for the cycle after this long (exit 1; the cycle goes on with a worker)', '60')
+    .option('--mail-wait-minutes <n>', 'once everything else is done, wait this long for e-mails the mail server has not taken yet', '15')
     .option('--json', 'JSON summary on stdout')
     .action(
-      action(async (opts: { asOf?: string; json?: boolean }) => {
+      action(async (opts: { asOf?: string; json?: boolean } & WaitOptions) => {
+        const asOf = parseAsOf(opts.asOf);
         const config = getConfig();
         requireProvinces(config);
-        const asOf = parseAsOf(opts.asOf);
-        return runCycleCommand(config, opts.json, async (rt) => {
-          const { cycle, created } = await enqueueCycle(rt, { asOf });
-          if (!created) rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
-          return cycle;
-        });
+        return runCycleCommand(
+          config,
+          opts.json,
+          async (rt) => {
+            const { cycle, created } = await enqueueCycle(rt, { asOf });
+            if (!created) rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
+            return cycle;
+          },
+          opts,
+        );
       }),
     );
 
@@ -184,19 +211,21 @@ export function registerCycle(program: Command): void {
             const retried = await retryFailedJobs(rt, { ids, all: opts.all });
             const cycleIds = [...new Set(retried.map((r) => r.cycleId).filter((c): c is number => c !== null))];
             const results: { retried: typeof retried; cycles: CycleSummary[] } = { retried, cycles: [] };
+            const outcomes: WaitOutcome[] = [];
             let failed = false;
             if (opts.wait) {
               for (const id of cycleIds) {
                 const cycle = await rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-                const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter() });
+                const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter(), timeoutMs: 60 * 60_000, mailWaitMs: 15 * 60_000 });
                 if (exitCodeOf(outcome) !== 0) failed = true;
                 results.cycles.push(await cycleSummary(rt, id, outcome.failedJobs));
+                outcomes.push(outcome);
               }
             }
             if (opts.json) printJson(results);
             else {
               process.stdout.write(retried.length ? `Retried ${retried.length} job(s): ${retried.map((r) => r.id).join(', ')}\n` : 'No failed jobs to retry.\n');
-              for (const s of results.cycles) printSummary(s, false);
+              results.cycles.forEach((s, i) => printSummary(s, false, outcomes[i]));
             }
             return failed ? 1 : 0;
           } finally {

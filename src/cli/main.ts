@@ -68,3 +68,7 @@ try {
     throw e;
   }
 }
+// The command is done (long-running ones return only after SIGTERM). Nothing it started may keep
+// the process alive — a connection still reconnecting to a server that went away, a timer — so
+// it ends with the command's status shortly after, whatever is left.
+setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();

@@ -48,7 +48,7 @@ export function registerUnits(program: Command): void {
     .action(
       action(async (file: string) => {
         const config = getConfig();
-        const n = await withDatabase(config, ({ database }) => importRecipients(database.db, file));
+        const n = await withDatabase(config, ({ database }) => importRecipients(database.db, file, config.provinces));
         process.stdout.write(`Imported ${n} recipient row(s) from ${file} (the previous import was replaced).\n`);
       }),
     );

@@ -21,7 +21,8 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly issues: ConfigIssue[],
   ) {
-    super(`${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` + issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n'));
+    // One problem: one line. Several: one line each.
+    super(issues.length === 1 ? `${source}: ${issues[0]!.path}: ${issues[0]!.message}` : `${source}: ${issues.length} problems\n` + issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -61,8 +62,13 @@ const envSchema = z.object({
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.tinh.gov.vn:587').optional(),
-  MAIL_FROM: z.string().min(3).default('chiso766 <noreply@localhost>'),
-  DVCQG_BASE_URL: z.url({ error: 'must be a URL such as https://dichvucong.gov.vn' }).default('https://dichvucong.gov.vn'),
+  MAIL_FROM: z
+    .string()
+    .refine(isMailbox, { error: 'must be an e-mail address, optionally with a name: "Văn phòng UBND tỉnh <kstthc@tinh.gov.vn>" or kstthc@tinh.gov.vn' })
+    .default('chiso766 <noreply@localhost>'),
+  DVCQG_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://dichvucong.gov.vn' })
+    .default('https://dichvucong.gov.vn'),
   CHISO766_HTTP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(0, 'must be 0 or more').default(1000),
   CHISO766_OPS_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random token)').optional(),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number (0-65535)').default(8766),
@@ -72,6 +78,13 @@ const envSchema = z.object({
   CHISO766_PROVINCIAL_USERNAME: z.string().optional(),
   CHISO766_PROVINCIAL_PASSWORD: z.string().optional(),
 });
+
+/** `addr@domain`, or `Name <addr@domain>` (localhost allowed: a dev sender). */
+function isMailbox(v: string): boolean {
+  const m = /^\s*(?:(?:"[^"]*"|[^<>"]*)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/u.exec(v);
+  const addr = m?.[1] ?? m?.[2];
+  return !!addr && /^[^@\s]+@[^@\s.]+(\.[^@\s.]+)*$/u.test(addr);
+}
 
 function formatPath(p: readonly PropertyKey[]): string {
   let out = '';
@@ -138,7 +151,13 @@ export function parseConfigText(text: string, source: string): FileConfig {
       doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}` : '(yaml)', message: e.message.split('\n')[0] ?? e.message })),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // Aliases are expanded with a bound: a "billion laughs" file is bad input, not a hang or a crash.
+    raw = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  } catch (e) {
+    throw new ConfigError(source, [{ path: '(yaml)', message: `${(e as Error).message.split('\n')[0]} (too many or nested aliases: write the values out)` }]);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(source, [{ path: '(top level)', message: 'expected a mapping of keys (province:, schedule:, …)' }]);
   }

@@ -5,7 +5,7 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 import { GROUP_CODES, isMetricCode } from '../domain/metrics.ts';
-import { isValidTimeZone, parseWeeklyTime } from '../domain/periods.ts';
+import { isValidTimeZone, parseCalendarDate, parseWeeklyTime } from '../domain/periods.ts';
 import { PROVINCE_CODES } from '../domain/provinces.ts';
 
 const SAMPLE_UNIT_CODE = 'H19.101';
@@ -30,7 +30,9 @@ const metricCode = z.string().refine(isMetricCode, {
 /** A unit code (`H19.07`) or a glob on codes (`H19.1*`). */
 const unitPattern = z.string().regex(/^[A-Za-z0-9.*?]+$/, 'expected a unit code such as H19.07 or a pattern such as H19.1*');
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const isoDate = z.string().refine((v) => parseCalendarDate(v) !== null, {
+  error: (issue) => `"${String(issue.input)}" is not a date (YYYY-MM-DD, a day of the calendar)`,
+});
 
 const percent = z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
 const nonNegative = z.number().min(0, 'must be 0 or more');
@@ -188,9 +190,13 @@ export const fileSchema = z
       .strict()
       .default({ attempts: 5, backoffMs: 30000, fetchConcurrency: 1, keepFailedDays: 30, freshness: { recheckEveryMinutes: 120, deadline: 'Tue 04:00' } }),
     mail: z
-      .object({ repeatEveryCycles: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(4) })
+      .object({
+        repeatEveryCycles: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(4),
+        /** How long temporary SMTP failures (refused, timeouts, 4xx) are retried before giving up. */
+        retryForMinutes: z.number().min(1, 'must be 1 or more').max(10080, 'must be 10080 (a week) or less').default(240),
+      })
       .strict()
-      .default({ repeatEveryCycles: 4 }),
+      .default({ repeatEveryCycles: 4, retryForMinutes: 240 }),
     portal: z
       .object({
         /** Who to contact about this client; goes into the User-Agent. */

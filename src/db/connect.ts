@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './types.ts';
 import { processAlive } from '../processes.ts';
+import { log } from '../log.ts';
 
 export interface Database {
   readonly db: Kysely<DB>;
@@ -64,10 +65,25 @@ export function openPostgres(url: string, poolSize = 10): Database {
       }) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
   const safe = new URL(url);
   if (safe.password) safe.password = '***';
+  // An idle client whose server went away (a restart: "terminating connection due to administrator
+  // command") emits 'error' on the pool; unheard, that event would kill the process. The pool drops
+  // the client and the next query opens a new connection; a query that failed meanwhile fails its
+  // job, which BullMQ retries. One log line per outage, not one per dropped client.
+  let lastLog = 0;
+  const lost = (err: Error) => {
+    if (Date.now() - lastLog < 30_000) return;
+    lastLog = Date.now();
+    log().warn({ database: safe.toString(), err: err.message }, `PostgreSQL connection lost (${err.message}): reconnecting on the next query`);
+  };
+  pool.on('error', lost);
+  // A client checked out of the pool (a query or transaction in progress) has no pool listener:
+  // its own, for its whole life. The statement in progress fails (its job is retried); the broken
+  // client is dropped when it is released.
+  pool.on('connect', (client) => client.on('error', lost));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return { db, kind: 'postgres', location: safe.toString(), close: () => db.destroy() };
 }
 

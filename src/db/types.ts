@@ -229,7 +229,14 @@ export interface DeliveriesTable {
   note: string | null;
 }
 
+/** One row: this database's own random id (part of every job id, see migrations/0004). */
+export interface InstallationTable {
+  id: string;
+  created_at: TimestampDefault;
+}
+
 export interface DB {
+  installation: InstallationTable;
   units: UnitsTable;
   unit_names: UnitNamesTable;
   unit_aliases: UnitAliasesTable;

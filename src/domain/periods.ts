@@ -258,3 +258,18 @@ export function parseWeeklyTime(spec: string): { weekday: number; hour: number; 
   if (hour > 23 || minute > 59) return null;
   return { weekday: DAY_NAMES[m[1]!.toLowerCase()]!, hour, minute };
 }
+
+/**
+ * `2026-02-28` → its parts; null for anything that is not a real calendar day. JavaScript's Date
+ * rolls `2026-02-30` over to 2 March and `2026-13-45` into 2027: input is checked here instead.
+ */
+export function parseCalendarDate(text: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth ? { year, month, day } : null;
+}

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/load.ts';
 import type { DB } from '../db/types.ts';
+import { parseCalendarDate } from '../domain/periods.ts';
+import { knownUnits, unitProblem, type KnownUnits } from '../units/known.ts';
 
 export interface DirectoryEntry {
   unit: string;
@@ -56,7 +58,6 @@ export class ImportError extends Error {
 }
 
 const email = z.email();
-const dateText = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Addresses in one cell, separated by `;` (or spaces); a cell may be empty only for cc. */
 function splitAddresses(cell: string | undefined): string[] {
@@ -79,7 +80,7 @@ export interface ImportedRow {
  * Parse and validate a directory CSV (UTF-8, BOM or not): columns unit_code, to, cc, from, until.
  * Every problem is reported with its line number; any problem rejects the whole file.
  */
-export function parseRecipientsCsv(text: string, file: string): ImportedRow[] {
+export function parseRecipientsCsv(text: string, file: string, known?: KnownUnits): ImportedRow[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
@@ -99,27 +100,79 @@ export function parseRecipientsCsv(text: string, file: string): ImportedRow[] {
     const until = record.until || null;
     const bad: string[] = [];
     if (!/^[A-Za-z0-9.*?]+$/.test(unit)) bad.push(`unit_code "${unit}" is not a unit code or pattern (H19.07, H19.1*)`);
+    else if (known) {
+      const why = unitProblem(unit, known);
+      if (why) bad.push(`unit_code: ${why}`);
+    }
     if (to.length === 0) bad.push('to is empty');
     for (const a of [...to, ...cc]) if (!email.safeParse(a.replaceAll('{code}', 'H19.101')).success) bad.push(`"${a}" is not an e-mail address`);
-    for (const [k, v] of [['from', from], ['until', until]] as const) if (v && (!dateText.test(v) || Number.isNaN(Date.parse(v)))) bad.push(`${k} "${v}" is not a date YYYY-MM-DD`);
+    for (const [k, v] of [['from', from], ['until', until]] as const) if (v && !parseCalendarDate(v)) bad.push(`${k} "${v}" is not a date (YYYY-MM-DD, a day of the calendar)`);
     if (from && until && from > until) bad.push(`from ${from} is after until ${until}`);
     if (bad.length) problems.push(`line ${line}: ${bad.join('; ')}`);
     else rows.push({ line, unit, to, cc, from, until });
   }
   if (records.length === 0) problems.push('no rows (expected a header unit_code,to,cc,from,until and one row per unit)');
-  if (problems.length) throw new ImportError(`${file}: ${problems.length} problem(s), nothing imported:\n  ${problems.join('\n  ')}`);
+  problems.push(...overlaps(rows));
+  if (problems.length === 1) throw new ImportError(`${file}: ${problems[0]} — nothing imported`);
+  if (problems.length) throw new ImportError(`${file}: ${problems.length} problems, nothing imported:\n  ${problems.join('\n  ')}`);
   return rows;
 }
 
-/** Replace the imported directory with the file's rows, in one transaction (all or nothing). */
-export async function importRecipients(db: Kysely<DB>, file: string): Promise<number> {
-  let text: string;
+/**
+ * The same unit on two rows whose validity overlaps: a duplicate (same addresses) or a conflict
+ * (different ones). Rows for the same unit with separate dates (a staff change) are fine.
+ */
+function overlaps(rows: readonly ImportedRow[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = rows[j]!;
+      const b = rows[i]!;
+      if (a.unit !== b.unit) continue;
+      const apart = (a.until !== null && b.from !== null && a.until < b.from) || (b.until !== null && a.from !== null && b.until < a.from);
+      if (apart) continue;
+      const same = a.to.join(';') === b.to.join(';') && a.cc.join(';') === b.cc.join(';');
+      out.push(`line ${b.line}: ${same ? 'repeats' : 'conflicts with'} line ${a.line} for unit_code ${b.unit} (give each row its own from/until dates, or keep one row)`);
+      break;
+    }
+  }
+  return out;
+}
+
+/** The file's text, which must be UTF-8 (Excel's "CSV UTF-8"): anything else is refused, not guessed. */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new ImportError(
+      `${file}: not UTF-8 text (byte ${at + 1} is not valid UTF-8; the file looks saved as Windows-1258 or Latin-1). Save it again as "CSV UTF-8 (Comma delimited)" in Excel, or convert it: iconv -f cp1258 -t utf-8 ${file} > utf8.csv — nothing imported`,
+    );
+  }
+}
+
+/** Where the first malformed UTF-8 sequence starts (for the message). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const extra = c < 0x80 ? 0 : c >> 5 === 0x6 ? 1 : c >> 4 === 0xe ? 2 : c >> 3 === 0x1e ? 3 : -1;
+    if (extra < 0) return i;
+    for (let k = 1; k <= extra; k++) if (i + k >= b.length || b[i + k]! >> 6 !== 0x2) return i;
+    i += extra + 1;
+  }
+  return 0;
+}
+
+/** Replace the imported directory with the file's rows, in one transaction (all or nothing). */
+export async function importRecipients(db: Kysely<DB>, file: string, watched: readonly string[] = []): Promise<number> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
   } catch (e) {
     throw new ImportError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const rows = parseRecipientsCsv(text, file);
+  const rows = parseRecipientsCsv(decodeUtf8(bytes, file), file, await knownUnits(db, watched));
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('recipients').where('source', '=', 'import').execute();
     await trx

@@ -16,6 +16,7 @@ import { activityIn } from '../rules/judged.ts';
 import { metricActivity } from '../domain/activity.ts';
 import { displayUnitName } from '../domain/names.ts';
 import { addresseesFor, loadDirectory } from './directory.ts';
+import { writeOutbox } from './outbox.ts';
 import { renderDigest, renderOpsDigest, type AlertEventKind, type DigestAlert, type DigestRow, type DigestUnit } from './templates.ts';
 
 const UNIT_KINDS = ['indicator', 'discrepancy'];
@@ -208,32 +209,4 @@ function toDigestAlert(
 ): DigestAlert {
   const maxScore = typeof a.evidence.maxScore === 'number' ? a.evidence.maxScore : a.metric === 'TOTAL' ? 100 : null;
   return { id: a.id, event, rule: a.rule, severity: a.severity, metric: a.metric, value: a.value, previous: a.previous, threshold: a.threshold, maxScore, message: a.message };
-}
-
-async function writeOutbox(
-  db: Kysely<DB>,
-  o: { dedupKey: string; cycleId: number; kind: string; recipientKey: string; to: string[]; cc: string[]; subject: string; html: string; text: string; unitCodes: string[]; alertIds: number[] },
-): Promise<number> {
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      dedup_key: o.dedupKey,
-      cycle_id: o.cycleId,
-      kind: o.kind,
-      recipient_key: o.recipientKey,
-      to_addresses: JSON.stringify(o.to),
-      cc_addresses: JSON.stringify(o.cc),
-      subject: o.subject,
-      html: o.html,
-      text: o.text,
-      unit_codes: JSON.stringify(o.unitCodes),
-      alert_ids: JSON.stringify(o.alertIds),
-      state: 'pending',
-    })
-    .onConflict((oc) => oc.column('dedup_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (row) return row.id;
-  // Already written by an earlier run of this job: the stored e-mail stands.
-  return (await db.selectFrom('outbox').select('id').where('dedup_key', '=', o.dedupKey).executeTakeFirstOrThrow()).id;
 }

@@ -63,6 +63,11 @@ export async function sendOutboxRow(db: Kysely<DB>, config: Config, outboxId: nu
   return { outcome: r.outcome, response: r.response, messageId: r.messageId };
 }
 
+/** Give up on a row (temporary failures beyond mail.retryForMinutes): ops resend it by hand. */
+export async function markOutboxFailed(db: Kysely<DB>, outboxId: number, error: string | null): Promise<void> {
+  await db.updateTable('outbox').set({ state: 'failed', last_error: error }).where('id', '=', outboxId).where('state', '!=', 'sent').execute();
+}
+
 /** `mail resend OUTBOX_ID`: send again on purpose, logged as a resend delivery. */
 export async function resendOutboxRow(db: Kysely<DB>, config: Config, outboxId: number, o: { log: Logger; by: string }): Promise<SendResult> {
   const row = await db.selectFrom('outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();

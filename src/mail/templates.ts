@@ -299,3 +299,9 @@ export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
   const text = [...(m.summaryLine ? [m.summaryLine, ''] : []), ...items.map((i) => `- ${i}`), ...(m.notes.length ? ['', 'Ghi chú:', ...m.notes.map((n) => `- ${n}`)] : []), ''].join('\n');
   return { subject, html, text };
 }
+
+/** A short plain notice (ops): a subject and a few lines, as HTML and text. */
+export function renderPlainNotice(m: { subject: string; lines: readonly string[] }): RenderedMail {
+  const html = frame(m.subject, m.lines.map((l) => `<p style="margin:0 0 8px 0;">${esc(l)}</p>`).join(''));
+  return { subject: m.subject, html, text: m.lines.join('\n') + '\n' };
+}

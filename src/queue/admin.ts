@@ -40,6 +40,12 @@ export async function retryFailedJobs(rt: Runtime, which: { ids?: readonly strin
   }
   for (const [name, job] of targets) {
     const info = failedJobInfo(name, job);
+    if (name === 'send') {
+      // A send job that gave up gets a fresh retry window, and its e-mail is due again.
+      const data = job.data as { outboxId: number; firstFailureAt?: number };
+      await job.updateData({ ...data, firstFailureAt: undefined });
+      await rt.db.updateTable('outbox').set({ state: 'pending' }).where('id', '=', data.outboxId).where('state', '=', 'failed').execute();
+    }
     await job.retry('failed');
     rt.log.info({ job: job.id, queue: name }, `retrying ${name} job ${job.id}`);
     retried.push(info);

@@ -20,7 +20,8 @@ import { SOURCE } from '../portal/dvcqg/parse.ts';
 import { createCapture } from '../snapshots/capture.ts';
 import type { Config } from '../config/load.ts';
 import { PROVINCIAL_SOURCE, provincialRequests, type ProvincialSpec } from '../portal/provincial/index.ts';
-import { fetchJobId, safeJobId, stageJobId } from './names.ts';
+import { cycleJobStem, fetchJobId, safeJobId, stageJobId } from './names.ts';
+import { MAIL_BACKOFF } from './mail-retry.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface CycleJobData {
@@ -52,6 +53,8 @@ export interface CyclePlan {
 export interface SendJobData {
   outboxId: number;
   cycleId: number | null;
+  /** When this e-mail first failed temporarily (ms): retries stop mail.retryForMinutes later. */
+  firstFailureAt?: number;
 }
 
 const DAY = 86_400;
@@ -69,12 +72,15 @@ export function cycleKey(source: string, provinces: readonly string[], period: P
 export function jobOptions(rt: Runtime, stage: 'fetch' | 'stage' | 'send'): JobsOptions {
   const { attempts, backoffMs, keepFailedDays } = rt.config.jobs;
   const keep = { removeOnComplete: { age: 30 * DAY, count: 10_000 }, removeOnFail: { age: keepFailedDays * DAY } };
-  if (stage === 'fetch' || stage === 'send') return { attempts, backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 }, ...keep };
-  // ingest / evaluate / notify touch only our database: a few quick retries.
-  return { attempts: 3, backoff: { type: 'exponential', delay: Math.min(backoffMs, 5000), jitter: 0.5 }, ...keep };
+  if (stage === 'fetch') return { attempts, backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 }, ...keep };
+  // Send jobs retry while the mail server is away; the send stage gives up after mail.retryForMinutes.
+  if (stage === 'send') return { attempts: 100_000, backoff: { type: MAIL_BACKOFF }, ...keep };
+  // ingest / evaluate / notify touch only our database: quick retries that outlast a database
+  // restart (1, 2, 4, 8, 16 s ≈ half a minute in all).
+  return { attempts: 6, backoff: { type: 'exponential', delay: Math.min(backoffMs, 1000), jitter: 0.5 }, ...keep };
 }
 
-/** The job ids of one capture attempt of a cycle (what run-once watches). */
+/** The job ids of one capture attempt of a cycle (what run-once watches); `stem` from cycleJobStem. */
 export function flowJobIds(key: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string[]; evaluate: string[]; notify: string } {
   return {
     fetch: [...plan.dvcqg, ...plan.provincial].map((s) => fetchJobId(key, attempt, s.key)),
@@ -103,7 +109,7 @@ function ingestGroups(plan: CyclePlan): { source: 'dvcqg' | 'provincial'; scope:
 
 export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captureId: number, attempt: number, plan: CyclePlan, delayMs = 0, provincialCaptureId: number | null = null): FlowJob {
   const data: CycleJobData = { cycleId: cycle.id, cycleKey: cycle.key, captureId, attempt };
-  const ids = flowJobIds(cycle.key, attempt, plan);
+  const ids = flowJobIds(cycleJobStem(cycle.key, rt.instance), attempt, plan);
   const stage = jobOptions(rt, 'stage');
   const fetches: FetchJobData[] = [
     ...plan.dvcqg.map((spec) => ({ ...data, source: 'dvcqg' as const, spec })),
@@ -211,7 +217,7 @@ async function createCycleCaptures(rt: Runtime, cycle: Cycle, plan: CyclePlan): 
 async function recoverLostFlow(rt: Runtime, cycle: Cycle, plan: CyclePlan): Promise<void> {
   if (cycle.state !== 'running') return;
   if (Date.now() - cycle.created_at.getTime() < 60_000) return;
-  const ids = flowJobIds(cycle.key, 1, plan);
+  const ids = flowJobIds(cycleJobStem(cycle.key, rt.instance), 1, plan);
   if (await rt.queues.notify.getJob(ids.notify)) return;
   const { captureId, provincialCaptureId } = await createCycleCaptures(rt, cycle, plan);
   rt.log.warn({ cycle: cycle.key }, `cycle ${cycle.key} had no jobs (a process stopped while creating it): queueing its flow again`);

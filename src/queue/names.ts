@@ -16,15 +16,24 @@ export function safeJobId(...parts: (string | number)[]): string {
     .replace(/[:\s/]+/g, '_');
 }
 
-/** Job ids of one capture attempt of a cycle: `cycle-dvcqg-H19-year2026-2026W47-a1-ingest`. */
-export function stageJobId(cycleKey: string, attempt: number, stage: Exclude<QueueName, 'fetch' | 'send'>): string {
-  return safeJobId(cycleKey, `a${attempt}`, stage);
+/**
+ * The job-id stem of a cycle in this database: the cycle key plus the database's own id
+ * (`cycle-dvcqg-H19-year2026-2026W47-i3f9a1c2e7b04`), so two databases sharing a Redis prefix
+ * never take each other's jobs for their own (migrations/0004).
+ */
+export function cycleJobStem(cycleKey: string, instance: string): string {
+  return safeJobId(cycleKey, `i${instance}`);
 }
 
-export function fetchJobId(cycleKey: string, attempt: number, requestKey: string): string {
-  return safeJobId(cycleKey, `a${attempt}`, 'fetch', requestKey);
+/** Job ids of one capture attempt of a cycle: `<stem>-a1-ingest`. */
+export function stageJobId(stem: string, attempt: number, stage: Exclude<QueueName, 'fetch' | 'send'>): string {
+  return safeJobId(stem, `a${attempt}`, stage);
 }
 
-export function sendJobId(outboxId: number): string {
-  return safeJobId('send', `outbox${outboxId}`);
+export function fetchJobId(stem: string, attempt: number, requestKey: string): string {
+  return safeJobId(stem, `a${attempt}`, 'fetch', requestKey);
+}
+
+export function sendJobId(instance: string, outboxId: number): string {
+  return safeJobId('send', `i${instance}`, `outbox${outboxId}`);
 }

@@ -10,7 +10,7 @@ import type { DB } from '../db/types.ts';
 import { log as rootLog, type Logger } from '../log.ts';
 import { createPortalHttp } from '../portal/client.ts';
 import type { PortalHttp } from '../portal/http.ts';
-import { assertRedis, redisConnection } from './connection.ts';
+import { assertRedis, isConnectionError, redisConnection, withTimeout } from './connection.ts';
 import { QUEUE_NAMES, queuePrefix, type QueueName } from './names.ts';
 import { RedisPoliteness } from './politeness.ts';
 import { ProvincialClient } from '../portal/provincial/index.ts';
@@ -19,6 +19,8 @@ export interface Runtime {
   config: Config;
   db: Kysely<DB>;
   prefix: string;
+  /** This database's own id (migrations/0004): part of every job id. */
+  instance: string;
   http: PortalHttp;
   log: Logger;
   queues: Record<QueueName, Queue>;
@@ -41,7 +43,9 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, db: Kysely<DB>, opts: RuntimeOptions = {}): Promise<Runtime> {
   const prefix = opts.prefix ?? queuePrefix();
-  const redis = redisConnection(config.env.redisUrl, 'queue');
+  const logger = opts.log ?? rootLog();
+  const instance = (await db.selectFrom('installation').select('id').executeTakeFirstOrThrow()).id;
+  const redis = redisConnection(config.env.redisUrl, 'queue', logger);
   try {
     await assertRedis(redis, config.env.redisUrl);
   } catch (e) {
@@ -50,6 +54,13 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
   }
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })])) as Record<QueueName, Queue>;
   const flow = new FlowProducer({ connection: redis, prefix });
+  // BullMQ re-emits connection errors on every queue; unheard, each would print a stack trace per
+  // reconnect attempt. The connection watcher already logs the outage once.
+  const onError = (err: Error) => {
+    if (!isConnectionError(err)) logger.error({ err }, `queue error: ${err.message}`);
+  };
+  for (const q of Object.values(queues)) q.on('error', onError);
+  flow.on('error', onError);
   const http = opts.http ?? createPortalHttp(config, new RedisPoliteness(redis, config.env.httpDelayMs, prefix));
   let provincial: ProvincialClient | null = null;
   return {
@@ -66,15 +77,16 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
     config,
     db,
     prefix,
+    instance,
     http,
-    log: opts.log ?? rootLog(),
+    log: logger,
     queues,
     flow,
     redis,
     now: opts.now ?? (() => new Date()),
+    // Bounded: with Redis away, closing must not wait for it (the connection is dropped anyway).
     close: async () => {
-      await flow.close();
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await withTimeout(Promise.all([flow.close(), ...Object.values(queues).map((q) => q.close())]), 5000, 'closing the queues').catch(() => undefined);
       redis.disconnect();
     },
   };

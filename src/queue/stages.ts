@@ -8,15 +8,25 @@ import { deadlineInWeek, parsePeriodKey, parseWeekKey } from '../domain/periods.
 import { endpointUrl } from '../portal/dvcqg/endpoints.ts';
 import { fetchDvcqgRequest, fetchProvincialRequest, type FetchResult } from '../snapshots/capture.ts';
 import { ingestCapture } from '../snapshots/ingest.ts';
-import { raiseAlert, type CycleRef } from '../alerts/lifecycle.ts';
+import { raiseAlert, type CycleRef, type Finding } from '../alerts/lifecycle.ts';
+import { endMailOutage, MAIL_RULE, raiseMailOutage } from '../mail/outage.ts';
+import { settleCycle } from './settle.ts';
 import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../alerts/source.ts';
 import { evaluateNational, evaluateProvince } from '../alerts/evaluate.ts';
 import { queueDigests } from '../mail/notify.ts';
-import { sendOutboxRow } from '../mail/send.ts';
+import { markOutboxFailed, sendOutboxRow } from '../mail/send.ts';
 import { scheduleRecheck, setCycleState, type CycleJobData, type EvaluateJobData, type FetchJobData, type IngestJobData, type SendJobData } from './cycle.ts';
 import { sendJobId } from './names.ts';
 import type { Runtime } from './runtime.ts';
 import { jobOptions } from './cycle.ts';
+
+/**
+ * A portal or mail server answered badly: the attempt counts (backoff of its queue). Kept apart
+ * from our own database or Redis going away, which never uses up attempts (workers.ts).
+ */
+export class AttemptFailed extends Error {
+  override readonly name = 'AttemptFailed';
+}
 
 async function loadCycle(rt: Runtime, id: number): Promise<Cycle> {
   return rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -41,7 +51,7 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<F
     return summary;
   }
   rt.log.warn({ job: job.id, request: spec.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
-  if (result.outcome === 'retryable' && attempt < maxAttempts) throw new Error(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
+  if (result.outcome === 'retryable' && attempt < maxAttempts) throw new AttemptFailed(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
   const cycle = await loadCycle(rt, cycleId);
   await raiseCaptureProblem(rt.db, cycleRef(rt, cycle), {
     outcome: result.outcome as 'blocked' | 'drift' | 'retryable',
@@ -54,7 +64,7 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<F
     status: result.status,
     attempts: attempt,
   });
-  if (result.outcome === 'retryable') throw new Error(`${result.detail} — gave up after ${attempt} attempts`);
+  if (result.outcome === 'retryable') throw new AttemptFailed(`${result.detail} — gave up after ${attempt} attempts`);
   throw new UnrecoverableError(`${result.outcome}: ${result.detail} — not retried automatically; fix the cause, then \`chiso766 jobs retry\``);
 }
 
@@ -109,37 +119,70 @@ export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
   const gate = await freshnessGate(rt, cycle, job.data.captureId, job.data.attempt);
   cycle = await loadCycle(rt, job.data.cycleId);
   const outboxIds = await queueDigests(rt.db, rt.config, { cycleId: cycle.id, captureId: job.data.captureId, now: rt.now() });
-  for (const id of outboxIds) {
-    await rt.queues.send.add('send', { outboxId: id, cycleId: cycle.id } satisfies SendJobData, { ...jobOptions(rt, 'send'), jobId: sendJobId(id) });
+  for (const id of outboxIds) await queueSend(rt, id, cycle.id);
+  if (gate.state === 'fresh' && (cycle.state === 'running' || cycle.state === 'failed' || cycle.state === 'rechecking')) {
+    // Complete once every e-mail it owes is sent (settleCycle, again after each send).
+    await setCycleState(rt, cycle.id, 'running', { notified: true });
+    await settleCycle(rt, cycle.id);
   }
-  if (gate.state === 'fresh' && (cycle.state === 'running' || cycle.state === 'failed' || cycle.state === 'rechecking')) await setCycleState(rt, cycle.id, 'complete');
   return { freshness: gate.state, recheckAt: gate.recheckAt ?? null, queued: outboxIds.length };
 }
 
+async function queueSend(rt: Runtime, outboxId: number, cycleId: number | null): Promise<void> {
+  await rt.queues.send.add('send', { outboxId, cycleId } satisfies SendJobData, { ...jobOptions(rt, 'send'), jobId: sendJobId(rt.instance, outboxId) });
+}
+
+function ops(rt: Runtime, cycle: Cycle | null): CycleRef {
+  return { id: cycle?.id ?? 0, week: cycle?.week ?? '', at: rt.now() };
+}
+
+/**
+ * send: one outbox row. Temporary failures retry (backoff in mail-retry.ts) for
+ * mail.retryForMinutes from the first failure, with the `mail.failed` ops alert open meanwhile; a
+ * permanent refusal (5xx) stops at once and tells ops.
+ */
 export async function sendStage(rt: Runtime, job: Job<SendJobData>) {
   const attempt = job.attemptsMade + 1;
   const r = await sendOutboxRow(rt.db, rt.config, job.data.outboxId, { attempt, log: rt.log });
+  const cycle = job.data.cycleId ? await loadCycle(rt, job.data.cycleId) : null;
+  if (r.outcome === 'sent' || r.outcome === 'already-sent') {
+    const note = await endMailOutage(rt.db, rt.config, ops(rt, cycle));
+    if (note !== null) {
+      rt.log.info({ outbox: note }, 'mail flows again: the outage alert is resolved and ops get a note of it');
+      await queueSend(rt, note, null);
+    }
+    if (cycle) await settleCycle(rt, cycle.id);
+    return r;
+  }
   if (r.outcome === 'temporary') {
-    if (attempt < (job.opts.attempts ?? 1)) throw new Error(`SMTP temporary failure: ${r.response} (attempt ${attempt})`);
-    throw new Error(`SMTP kept failing: ${r.response} — gave up after ${attempt} attempts`);
+    const firstFailureAt = job.data.firstFailureAt ?? Date.now();
+    if (job.data.firstFailureAt === undefined) await job.updateData({ ...job.data, firstFailureAt });
+    const windowMs = rt.config.mail.retryForMinutes * 60_000;
+    if (Date.now() - firstFailureAt < windowMs) {
+      await raiseMailOutage(rt.db, ops(rt, cycle), r.response ?? 'lỗi tạm thời', rt.config.mail.retryForMinutes);
+      throw new AttemptFailed(`SMTP temporary failure: ${r.response} (attempt ${attempt}); retrying for up to ${rt.config.mail.retryForMinutes} min`);
+    }
+    await markOutboxFailed(rt.db, job.data.outboxId, r.response);
+    await raiseAlert(rt.db, ops(rt, cycle), mailGaveUpFinding(job.data.outboxId, r.response, `đã thử lại trong ${rt.config.mail.retryForMinutes} phút nhưng máy chủ thư vẫn không nhận`));
+    throw new UnrecoverableError(`SMTP kept failing for ${rt.config.mail.retryForMinutes} min: ${r.response} — gave up after ${attempt} attempts`);
   }
-  if (r.outcome === 'permanent') {
-    const cycle = job.data.cycleId ? await loadCycle(rt, job.data.cycleId) : null;
-    await raiseAlert(rt.db, { id: cycle?.id ?? 0, week: cycle?.week ?? '', at: rt.now() }, {
-      rule: 'mail.failed',
-      kind: 'source',
-      unitCode: null,
-      metric: `outbox ${job.data.outboxId}`,
-      periodKey: null,
-      week: null,
-      severity: 'critical',
-      value: null,
-      previous: null,
-      threshold: null,
-      message: `the mail server refused outbox e-mail ${job.data.outboxId} permanently: ${r.response}. Check the address, then \`chiso766 mail resend ${job.data.outboxId}\`.`,
-      evidence: { outboxId: job.data.outboxId, response: r.response },
-    });
-    throw new UnrecoverableError(`SMTP refused the message permanently: ${r.response}`);
-  }
-  return r;
+  await raiseAlert(rt.db, ops(rt, cycle), mailGaveUpFinding(job.data.outboxId, r.response, 'máy chủ thư từ chối vĩnh viễn'));
+  throw new UnrecoverableError(`SMTP refused the message permanently: ${r.response}`);
+}
+
+function mailGaveUpFinding(outboxId: number, response: string | null, why: string): Finding {
+  return {
+    rule: MAIL_RULE,
+    kind: 'source',
+    unitCode: null,
+    metric: `outbox ${outboxId}`,
+    periodKey: null,
+    week: null,
+    severity: 'critical',
+    value: null,
+    previous: null,
+    threshold: null,
+    message: `Thư số ${outboxId} chưa gửi được: ${why} (${response ?? 'không rõ lỗi'}). Kiểm tra địa chỉ người nhận và máy chủ thư, rồi chạy \`chiso766 mail resend ${outboxId}\`.`,
+    evidence: { outboxId, response },
+  };
 }

@@ -4,7 +4,8 @@
 import type { Job } from 'bullmq';
 import type { Cycle } from '../db/types.ts';
 import { cyclePlan, flowJobIds } from './cycle.ts';
-import { sendJobId, type QueueName } from './names.ts';
+import { cycleJobStem, sendJobId, type QueueName } from './names.ts';
+import { withTimeout } from './connection.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface FailedJobInfo {
@@ -30,8 +31,15 @@ export function failedJobInfo(queue: string, job: Job): FailedJobInfo {
 }
 
 export interface WaitOutcome {
-  state: 'complete' | 'failed' | 'stale' | 'timeout';
+  /**
+   * complete / stale: done. failed: a job gave up (the cycle can resume). mail-pending: everything
+   * ran but some e-mails wait for the mail server (retried by a running worker). timeout: still
+   * running when the wait ended.
+   */
+  state: 'complete' | 'failed' | 'stale' | 'timeout' | 'mail-pending';
   failedJobs: FailedJobInfo[];
+  /** What was still on its way when the wait ended (for the message). */
+  left?: { jobs: string[]; emails: number };
 }
 
 async function stateOf(rt: Runtime, queue: QueueName, id: string): Promise<{ state: string; job: Job | undefined }> {
@@ -40,49 +48,90 @@ async function stateOf(rt: Runtime, queue: QueueName, id: string): Promise<{ sta
   return { state: await job.getState(), job };
 }
 
+interface Poll {
+  done: boolean;
+  outcome?: WaitOutcome;
+  progress: { done: number; total: number; current: string | null };
+  sendsPending: boolean;
+  left: { jobs: string[]; emails: number };
+}
+
 /**
  * Wait until the cycle's first flow has finished (its root job completed and every send job done),
- * or a job of it failed for good. Progress goes to `onProgress` (done / total, current job).
+ * or a job of it failed for good. Never hangs: Redis or PostgreSQL going away only makes polls fail
+ * (each bounded), which are retried until they answer again or `timeoutMs` has passed. E-mails
+ * still retrying after `mailWaitMs` are reported, not waited for.
  */
 export async function waitForCycle(
   rt: Runtime,
   cycle: Cycle,
-  opts: { timeoutMs?: number; pollMs?: number; onProgress?: (p: { done: number; total: number; current: string | null }) => void } = {},
+  opts: { timeoutMs?: number; mailWaitMs?: number; pollMs?: number; onProgress?: (p: { done: number; total: number; current: string | null }) => void } = {},
 ): Promise<WaitOutcome> {
-  const until = Date.now() + (opts.timeoutMs ?? 6 * 3600_000);
-  const ids = flowJobIds(cycle.key, 1, cyclePlan(cycle, rt.config));
+  const started = Date.now();
+  const until = started + (opts.timeoutMs ?? 6 * 3600_000);
+  const ids = flowJobIds(cycleJobStem(cycle.key, rt.instance), 1, cyclePlan(cycle, rt.config));
   const all: [QueueName, string][] = [...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]), ...ids.ingest.map((id) => ['ingest', id] as [QueueName, string]), ...ids.evaluate.map((id) => ['evaluate', id] as [QueueName, string]), ['notify', ids.notify]];
   // A completed job stays completed: ask Redis only about the others (a national cycle has ~300 jobs).
   const completed = new Set<string>();
-  for (;;) {
+  let rootDoneAt: number | null = null;
+  let last: Poll | null = null;
+  let unreachableSince: number | null = null;
+  const poll = async (): Promise<Poll> => {
     const row = await rt.db.selectFrom('cycles').select(['state']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
     const states = await Promise.all(
       all.map(async ([q, id]) => {
         if (completed.has(id)) return { q, id, state: 'completed', job: undefined };
-        const s = await stateOf(rt, q, id);
-        if (s.state === 'completed') completed.add(id);
-        return { q, id, ...s };
+        const st = await stateOf(rt, q, id);
+        if (st.state === 'completed') completed.add(id);
+        return { q, id, ...st };
       }),
     );
-    const failed = states.filter((s) => s.state === 'failed' && s.job).map((s) => failedJobInfo(s.q, s.job!));
-    const rootDone = states[states.length - 1]!.state === 'completed' || (states[states.length - 1]!.state === 'missing' && ['complete', 'stale', 'rechecking'].includes(row.state));
+    const failed = states.filter((x) => x.state === 'failed' && x.job).map((x) => failedJobInfo(x.q, x.job!));
+    const root = states[states.length - 1]!.state;
+    const rootDone = root === 'completed' || (root === 'missing' && ['complete', 'stale', 'rechecking'].includes(row.state));
     let sendsDone = true;
     const sendStates: string[] = [];
+    let emailsLeft = 0;
     if (rootDone) {
       const outbox = await rt.db.selectFrom('outbox').select(['id', 'state']).where('cycle_id', '=', cycle.id).execute();
       for (const o of outbox) {
-        const s = await stateOf(rt, 'send', sendJobId(o.id));
-        sendStates.push(s.state);
-        if (s.state === 'failed' && s.job) failed.push(failedJobInfo('send', s.job));
-        if (!['completed', 'failed'].includes(s.state) && !(s.state === 'missing' && o.state !== 'pending')) sendsDone = false;
+        const st = await stateOf(rt, 'send', sendJobId(rt.instance, o.id));
+        sendStates.push(st.state);
+        if (st.state === 'failed' && st.job) failed.push(failedJobInfo('send', st.job));
+        // Done = completed or failed for good; a row sent by an earlier run needs no job.
+        if (!['completed', 'failed'].includes(st.state) && !(st.state === 'missing' && o.state !== 'pending')) {
+          sendsDone = false;
+          emailsLeft++;
+        }
       }
     }
-    const done = states.filter((s) => s.state === 'completed').length + sendStates.filter((s) => s === 'completed').length;
-    const active = states.find((s) => s.state === 'active');
-    opts.onProgress?.({ done, total: all.length + sendStates.length, current: active ? `${active.q} ${active.id}` : null });
-    if (failed.length > 0 && (!rootDone || sendsDone)) return { state: 'failed', failedJobs: failed };
-    if (rootDone && sendsDone) return { state: row.state === 'stale' ? 'stale' : 'complete', failedJobs: failed };
-    if (Date.now() > until) return { state: 'timeout', failedJobs: failed };
+    const done = states.filter((x) => x.state === 'completed').length + sendStates.filter((x) => x === 'completed').length;
+    const active = states.find((x) => x.state === 'active');
+    const left = { jobs: states.filter((x) => x.state !== 'completed').map((x) => `${x.q} ${x.id} (${x.state})`), emails: emailsLeft };
+    const progress = { done, total: all.length + sendStates.length, current: active ? `${active.q} ${active.id}` : null };
+    if (failed.length > 0 && (!rootDone || sendsDone)) return { done: true, outcome: { state: 'failed', failedJobs: failed, left }, progress, sendsPending: false, left };
+    if (rootDone && sendsDone) return { done: true, outcome: { state: row.state === 'stale' ? 'stale' : 'complete', failedJobs: failed, left }, progress, sendsPending: false, left };
+    return { done: false, progress, sendsPending: rootDone && !sendsDone, left };
+  };
+  for (;;) {
+    try {
+      last = await withTimeout(poll(), 15_000, 'checking the cycle');
+      if (unreachableSince !== null) rt.log.info(`the cycle's jobs and database answer again after ${Math.round((Date.now() - unreachableSince) / 1000)} s; waiting for the cycle`);
+      unreachableSince = null;
+      opts.onProgress?.(last.progress);
+      if (last.done) return last.outcome!;
+      if (last.sendsPending) rootDoneAt ??= Date.now();
+    } catch (e) {
+      // Redis or PostgreSQL away (a restart): the workers wait for it too; keep asking.
+      if (unreachableSince === null) {
+        unreachableSince = Date.now();
+        rt.log.warn({ err: (e as Error).message }, `cannot check the cycle right now (${(e as Error).message}); waiting for Redis / PostgreSQL to answer again`);
+      }
+    }
+    if (rootDoneAt !== null && opts.mailWaitMs !== undefined && Date.now() - rootDoneAt > opts.mailWaitMs) {
+      return { state: 'mail-pending', failedJobs: [], left: last?.left ?? { jobs: [], emails: 0 } };
+    }
+    if (Date.now() > until) return { state: 'timeout', failedJobs: [], left: last?.left ?? { jobs: ['(no answer from Redis / PostgreSQL)'], emails: 0 } };
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }
 }
@@ -98,7 +147,7 @@ export interface CycleSummary {
   unchanged: number;
   observations: number;
   alerts: { opened: number; kept: number; resolved: number };
-  emails: { queued: number; sent: number };
+  emails: { queued: number; sent: number; waiting: number; failed: number };
   failedJobs: FailedJobInfo[];
   recheckAt: string | null;
 }
@@ -127,7 +176,7 @@ export async function cycleSummary(rt: Runtime, cycleId: number, failedJobs: Fai
       kept: events.filter((e) => e.event === 'kept' || e.event === 'escalated' || e.event === 'deescalated').length,
       resolved: events.filter((e) => e.event === 'resolved').length,
     },
-    emails: { queued: outbox.length, sent: outbox.filter((o) => o.state === 'sent').length },
+    emails: { queued: outbox.length, sent: outbox.filter((o) => o.state === 'sent').length, waiting: outbox.filter((o) => o.state === 'pending' || o.state === 'sending').length, failed: outbox.filter((o) => o.state === 'failed').length },
     failedJobs,
     recheckAt: cycle.state === 'rechecking' ? (summary.recheck?.at ?? null) : null,
   };

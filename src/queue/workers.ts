@@ -5,9 +5,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { redisConnection } from './connection.ts';
-import { setCycleState } from './cycle.ts';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { infraRetryDelay, isInfraOutage, MAX_INFRA_WAITS } from './transient.ts';
+import { AttemptFailed } from './stages.ts';
+import { isConnectionError, redisConnection, withTimeout } from './connection.ts';
+import { mailRetryDelay, MAIL_BACKOFF } from './mail-retry.ts';
+import { settleCycle } from './settle.ts';
 import { jobDuration, jobsCompleted, jobsFailed } from './metrics.ts';
 import { QUEUE_NAMES, type QueueName } from './names.ts';
 import type { Runtime } from './runtime.ts';
@@ -61,14 +64,25 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
   const connections: ReturnType<typeof redisConnection>[] = [];
   for (const name of opts.queues ?? QUEUE_NAMES) {
     const processor = processors[name];
-    const connection = redisConnection(rt.config.env.redisUrl, 'worker');
+    const connection = redisConnection(rt.config.env.redisUrl, 'worker', rt.log);
     connections.push(connection);
     const worker = new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const end = jobDuration.startTimer({ queue: name });
         try {
           return await processor(job, rt);
+        } catch (e) {
+          // PostgreSQL (or a connection) away for a moment: wait and run again, attempts untouched.
+          const waits = ((job.data as { infraWaits?: number }).infraWaits ?? 0) + 1;
+          if (token && !(e instanceof AttemptFailed) && isInfraOutage(e) && waits <= MAX_INFRA_WAITS) {
+            const delay = infraRetryDelay(waits);
+            if (waits === 1) rt.log.warn({ queue: name, job: job.id, err: (e as Error).message }, `${name} job ${job.id} waits for the database or Redis (${(e as Error).message}); it runs again by itself`);
+            await job.updateData({ ...(job.data as object), infraWaits: waits });
+            await job.moveToDelayed(Date.now() + delay, token);
+            throw new DelayedError();
+          }
+          throw e;
         } finally {
           end();
         }
@@ -81,6 +95,8 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
         stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
         maxStalledCount: 2,
         autorun: true,
+        // Send jobs retry on their own schedule while the mail server is away (mail.retryForMinutes).
+        settings: { backoffStrategy: (attemptsMade: number, type?: string) => (type === MAIL_BACKOFF ? mailRetryDelay(rt.config.jobs.backoffMs, attemptsMade) : 0) },
       },
     );
     worker.on('completed', (job) => {
@@ -93,9 +109,12 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
       jobsFailed.inc({ queue: name, final: String(final) });
       rt.log[final ? 'error' : 'warn']({ queue: name, job: job.id, attempts: job.attemptsMade, final }, `${name} job ${job.id} failed${final ? '' : ', will retry'}: ${err.message}`);
       const cycleId = (job.data as { cycleId?: number | null }).cycleId;
-      if (final && cycleId) void setCycleState(rt, cycleId, 'failed', { failedJob: job.id }).catch(() => undefined);
+      if (final && cycleId) void settleCycle(rt, cycleId, { failedJob: job.id ?? null }).catch(() => undefined);
     });
-    worker.on('error', (err) => rt.log.error({ queue: name, err }, `worker error on ${name}: ${err.message}`));
+    // Connection trouble is logged once per outage by the connection watcher; anything else here.
+    worker.on('error', (err) => {
+      if (!isConnectionError(err)) rt.log.error({ queue: name, err }, `worker error on ${name}: ${err.message}`);
+    });
     workers.push(worker);
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -109,7 +128,8 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
       clearTimeout(timer);
       if (r === 'timeout') {
         rt.log.warn(`active jobs did not finish within ${graceMs / 1000} s: closing anyway (they will be taken over as stalled)`);
-        await Promise.all(workers.map((w) => w.close(true)));
+        // Forced close can itself wait on a missing Redis: bounded too.
+        await withTimeout(Promise.all(workers.map((w) => w.close(true))), 5000, 'forced close').catch(() => undefined);
       }
       for (const c of connections) c.disconnect();
     },

@@ -12,7 +12,8 @@ import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { sql } from 'kysely';
 import { Gauge } from 'prom-client';
-import { registry } from '../queue/metrics.ts';
+import { registerQueueGauges, registry } from '../queue/metrics.ts';
+import { withTimeout } from '../queue/connection.ts';
 import type { Runtime } from '../queue/runtime.ts';
 
 export interface HealthReport {
@@ -22,11 +23,12 @@ export interface HealthReport {
 
 export async function checkHealth(rt: Runtime): Promise<HealthReport> {
   const checks: HealthReport['checks'] = {};
+  // Bounded: with a server away, commands would wait for it (connections reconnect for ever).
   try {
-    await rt.redis.ping();
+    await withTimeout(rt.redis.ping(), 2000, 'Redis PING');
     checks.redis = { ok: true, detail: 'PONG' };
     try {
-      const policy = (await rt.redis.config('GET', 'maxmemory-policy')) as string[];
+      const policy = (await withTimeout(rt.redis.config('GET', 'maxmemory-policy'), 2000, 'Redis CONFIG')) as string[];
       const value = policy[1] ?? 'unknown';
       checks.redisEviction =
         value === 'noeviction' ? { ok: true, detail: 'noeviction' } : { ok: false, detail: `maxmemory-policy is ${value}: BullMQ needs noeviction or jobs can be silently lost (redis-server --maxmemory-policy noeviction)` };
@@ -38,7 +40,7 @@ export async function checkHealth(rt: Runtime): Promise<HealthReport> {
     checks.redis = { ok: false, detail: (e as Error).message };
   }
   try {
-    await sql`select 1`.execute(rt.db);
+    await withTimeout(sql`select 1`.execute(rt.db), 3000, 'database');
     checks.database = { ok: true, detail: 'ok' };
   } catch (e) {
     checks.database = { ok: false, detail: (e as Error).message };
@@ -79,11 +81,22 @@ function registerDatabaseGauges(rt: Runtime): void {
     help: 'Seconds since the last capture that completed (changed or unchanged)',
     registers: [registry],
     async collect() {
-      const row = await rt.db.selectFrom('captures').select((eb) => eb.fn.max('finished_at').as('at')).where('state', 'in', ['complete', 'unchanged']).executeTakeFirst();
+      const row = await withTimeout(rt.db.selectFrom('captures').select((eb) => eb.fn.max('finished_at').as('at')).where('state', 'in', ['complete', 'unchanged']).executeTakeFirst(), 3000, 'last capture').catch(() => undefined);
       const at = row?.at ? new Date(row.at as unknown as string | Date) : null;
       this.set(at ? (Date.now() - at.getTime()) / 1000 : -1);
     },
   });
+  new Gauge({
+    name: 'chiso766_outbox_unsent',
+    help: 'E-mails written to the outbox and not sent yet (waiting for their send job or for the mail server)',
+    registers: [registry],
+    async collect() {
+      const row = await withTimeout(rt.db.selectFrom('outbox').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')]).where('state', 'in', ['pending', 'sending']).executeTakeFirst(), 3000, 'outbox backlog').catch(() => null);
+      this.set(row ? Number(row.n) : -1);
+      oldest.set(row?.oldest ? (Date.now() - new Date(row.oldest as unknown as string | Date).getTime()) / 1000 : 0);
+    },
+  });
+  const oldest = new Gauge({ name: 'chiso766_outbox_oldest_unsent_age_seconds', help: 'Age of the oldest unsent e-mail (0 when none)', registers: [registry] });
   new Gauge({
     name: 'chiso766_open_alerts',
     help: 'Open alerts by severity and kind',
@@ -91,7 +104,7 @@ function registerDatabaseGauges(rt: Runtime): void {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await rt.db.selectFrom('alerts').select(['severity', 'kind', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '=', 'open').groupBy(['severity', 'kind']).execute();
+      const rows = await withTimeout(rt.db.selectFrom('alerts').select(['severity', 'kind', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '=', 'open').groupBy(['severity', 'kind']).execute(), 3000, 'open alerts').catch(() => []);
       for (const r of rows) this.set({ severity: r.severity, kind: r.kind }, Number(r.n));
     },
   });
@@ -101,6 +114,7 @@ export function createApp(rt: Runtime): express.Express {
   const app = express();
   app.disable('x-powered-by');
   registerDatabaseGauges(rt);
+  registerQueueGauges(rt);
 
   app.get('/healthz', async (_req, res) => {
     const report = await checkHealth(rt);

@@ -87,26 +87,45 @@ async function redisPing(port: number): Promise<boolean> {
 }
 
 
-async function startRedis(stateDir: string, notes: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface LocalServer {
+  url: string;
+  stop(): Promise<void>;
+  /** Stop the server, keep it down for `downMs`, start it again on the same port and data. */
+  restart(downMs: number): Promise<void>;
+}
+
+/**
+ * A private redis-server on loopback. `aof`: jobs survive a restart (append-only file, as in
+ * production); without it the server is a throwaway.
+ */
+export async function startRedis(stateDir: string, notes: string[], opts: { aof?: boolean } = {}): Promise<LocalServer> {
   const bin = ensureRedisServer(notes);
   const port = await freePort();
   const dir = path.join(stateDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  // noeviction: BullMQ needs every key kept; no persistence: this is a throwaway server.
-  const child: ChildProcess = spawn(
-    bin,
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir, '--logfile', path.join(dir, 'redis.log')],
-    { stdio: 'ignore', detached: false },
-  );
-  await waitFor(() => redisPing(port), `redis-server on port ${port}`);
+  // noeviction: BullMQ needs every key kept.
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', '--dir', dir, '--logfile', path.join(dir, 'redis.log')];
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn(bin, args, { stdio: 'ignore', detached: false });
+    await waitFor(() => redisPing(port), `redis-server on port ${port}`);
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      // SIGTERM: a clean shutdown (the append-only file is flushed).
+      child.kill('SIGTERM');
+      await waitFor(() => child.exitCode !== null || !processAlive(child.pid!), 'redis-server shutdown', 5000).catch(() => child.kill('SIGKILL'));
+    }
+  };
+  await start();
   notes.push(`started redis-server ${bin} on 127.0.0.1:${port} (data in ${dir}); it stops when this command ends`);
   return {
     url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode === null && child.pid) {
-        child.kill('SIGTERM');
-        await waitFor(() => child.exitCode !== null || !processAlive(child.pid!), 'redis-server shutdown', 5000).catch(() => child.kill('SIGKILL'));
-      }
+    stop,
+    restart: async (downMs) => {
+      await stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      await start();
     },
   };
 }
@@ -127,7 +146,7 @@ function findPostgresBin(): string | null {
  * A private PostgreSQL cluster on a free loopback port. As root the server must run as the
  * `postgres` user (initdb and postgres refuse root), through runuser.
  */
-async function startPostgres(stateDir: string, notes: string[]): Promise<{ url: string; stop: () => Promise<void> } | null> {
+export async function startPostgres(stateDir: string, notes: string[]): Promise<LocalServer | null> {
   const bin = findPostgresBin();
   if (!bin) return null;
   const asPostgres = isRoot();
@@ -153,16 +172,24 @@ async function startPostgres(stateDir: string, notes: string[]): Promise<{ url: 
   const logFile = path.join(dir, 'postgres.log');
   writeFileSync(logFile, '');
   if (asPostgres) execFileSync('chown', ['postgres:postgres', logFile]);
-  run('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`, 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`, 'start']);
+  const stop = async () => {
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    } catch {
+      // already stopped
+    }
+  };
+  start();
   notes.push(`started PostgreSQL (${bin}) on 127.0.0.1:${port} (data in ${data}); it stops when this command ends`);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } catch {
-        // already stopped
-      }
+    stop,
+    restart: async (downMs) => {
+      // -m fast: open sessions are terminated ("terminating connection due to administrator command").
+      await stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      start();
     },
   };
 }

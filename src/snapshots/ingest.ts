@@ -167,16 +167,19 @@ async function inTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>, copy: (row
   if (!pool) return db.transaction().execute((trx) => fn(trx, (rows) => insertObservations(trx, rows)));
   const client = await pool.connect();
   const k = kyselyOnClient(client);
+  let failure: Error | undefined;
   try {
     await client.query('begin');
     const out = await fn(k, (rows) => copyObservations(client, rows));
     await client.query('commit');
     return out;
   } catch (e) {
+    failure = e instanceof Error ? e : new Error(String(e));
     await client.query('rollback').catch(() => undefined);
     throw e;
   } finally {
-    client.release();
+    // After a failure the connection may be broken (a server restart): destroy it, never reuse it.
+    client.release(failure);
   }
 }
 
@@ -209,6 +212,10 @@ async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boo
     if (!current || (current.outcome !== 'ok' && (r.outcome === 'ok' || r.id > current.id))) best.set(r.request_key, { ...r, body: r.body ? rawBody(r) : null, body_encoding: 'identity' });
   }
   return [...best.values()].sort((a, b) => a.id - b.id);
+}
+
+export class CaptureNotFoundError extends Error {
+  readonly exitCode = 2;
 }
 
 export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: IngestHooks = {}): Promise<IngestReport> {
@@ -292,7 +299,7 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
  */
 export async function reingestCapture(db: Kysely<DB>, captureId: number, provincial?: ProvincialConfig): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirst();
-  if (!capture) throw new Error(`capture ${captureId} does not exist (see chiso766 capture --json or the captures table)`);
+  if (!capture) throw new CaptureNotFoundError(`capture ${captureId} does not exist (the ids are in \`chiso766 capture --json\` and \`run-once --json\` output)`);
   const payloads = await loadPayloads(db, captureId, true);
   const reports: SnapshotReport[] = [];
   for (const [scope, scopePayloads] of groupByScope(payloads)) {

@@ -32,7 +32,7 @@ describe('freshness gate', () => {
       expect(row.state).toBe('rechecking');
       expect((row.summary as { recheck: { at: string } }).recheck.at).toBe('2026-11-22T23:12:00.000Z');
       const delayed = await rt.queues.fetch.getDelayed();
-      expect(delayed.map((j) => j.id)).toContain('cycle-dvcqg-H19-year2026-2026W48-a2-fetch-transparency.H19');
+      expect(delayed.map((j) => j.id)).toContain(`cycle-dvcqg-H19-year2026-2026W48-i${rt.instance}-a2-fetch-transparency.H19`);
       expect(delayed.every((j) => j.opts.delay === 120 * 60_000)).toBe(true);
       const captures = await bench.database.db.selectFrom('captures').select(['attempt', 'state']).where('cycle_id', '=', cycle.id).orderBy('attempt').execute();
       expect(captures).toEqual([

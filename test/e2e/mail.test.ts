@@ -51,7 +51,7 @@ describe('alert e-mails', () => {
   it('week 47: one e-mail to each unit with a new alert, at its address, in Vietnamese', async () => {
     sink.failNext(1, 451, 'Greylisted, try again later');
     const { summary, mails } = await week('2026-11-16', '2026-11-16T04:12:00+07:00');
-    expect(summary.emails).toEqual({ queued: 2, sent: 2 });
+    expect(summary.emails).toEqual({ queued: 2, sent: 2, waiting: 0, failed: 0 });
     // 451 on the first message: retried, delivered exactly once.
     expect(mails).toHaveLength(2);
     const m = byRecipient(mails);

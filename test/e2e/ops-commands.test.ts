@@ -14,7 +14,7 @@ afterAll(async () => bench.close());
 describe('ops commands', () => {
   it('resync --week forces a new capture for a past week, recorded as forced', async () => {
     const r = await runCli(['resync', '--week', '2026-W47', '--json'], bench.env);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(JSON.parse(r.stdout).cycle).toBe('cycle-dvcqg-H19-year2026-2026W47-r2');
     const cycles = await bench.database.db.selectFrom('cycles').select(['key', 'forced']).orderBy('id').execute();
     expect(cycles).toEqual([
@@ -34,7 +34,9 @@ describe('ops commands', () => {
     const after = await bench.database.db.selectFrom('observations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     expect(bench.replay.stats.byEndpoint).toEqual(requests);
-    expect((await runCli(['reingest', '--capture', '99999'], bench.env)).code).toBe(1);
+    const missing = await runCli(['reingest', '--capture', '99999'], bench.env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^chiso766: capture 99999 does not exist/)]);
   });
 
   it('silence add / list / remove, with bad input rejected (exit 2)', async () => {

@@ -2,11 +2,10 @@
  * The weekly cycle through BullMQ on a real Redis and PostgreSQL, with the CLI as users run it,
  * against a replay of recorded portal captures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { BIN, ROOT } from '../helpers/paths.ts';
 import { createBench, type Bench } from '../helpers/pipeline.ts';
+import { startWorker, until } from '../helpers/processes.ts';
 
 let bench: Bench | null = null;
 afterEach(async () => {
@@ -17,24 +16,6 @@ afterEach(async () => {
 async function count(b: Bench, table: 'cycles' | 'captures' | 'snapshots' | 'observations' | 'raw_payloads'): Promise<number> {
   const r = await b.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
-}
-
-function startWorker(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [BIN, 'worker', '--no-cron'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', CHISO766_LOG_JSON: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('run-once', () => {
@@ -82,7 +63,7 @@ describe('run-once', () => {
 
     const failed = await runCli(['jobs', 'failed', '--json'], bench.env);
     const list = JSON.parse(failed.stdout);
-    expect(list).toEqual([expect.objectContaining({ id: 'cycle-dvcqg-H19-year2026-2026W47-a1-fetch-transparency.H19', name: 'fetch', queue: 'fetch', attempts: 1 })]);
+    expect(list).toEqual([expect.objectContaining({ id: expect.stringMatching(/^cycle-dvcqg-H19-year2026-2026W47-i[0-9a-f]{12}-a1-fetch-transparency\.H19$/), name: 'fetch', queue: 'fetch', attempts: 1 })]);
     const alerts = await bench.database.db.selectFrom('alerts').selectAll().where('state', '=', 'open').execute();
     expect(alerts).toEqual([expect.objectContaining({ rule: 'source.blocked', kind: 'source', unit_code: 'H19', metric: 'transparency' })]);
 
@@ -102,7 +83,7 @@ describe('run-once', () => {
     const r = await runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench.env);
     expect(r.code).toBe(1);
     const failed = JSON.parse((await runCli(['jobs', 'failed', '--json'], bench.env)).stdout) as { id: string; attempts: number; failedReason: string }[];
-    expect(failed).toEqual([expect.objectContaining({ id: 'cycle-dvcqg-H19-year2026-2026W47-a1-fetch-handling-satisfaction.H19', attempts: 2, failedReason: expect.stringMatching(/HTTP 500/) })]);
+    expect(failed).toEqual([expect.objectContaining({ id: expect.stringMatching(/^cycle-dvcqg-H19-year2026-2026W47-i[0-9a-f]{12}-a1-fetch-handling-satisfaction\.H19$/), attempts: 2, failedReason: expect.stringMatching(/HTTP 500/) })]);
     bench.replay.setFaults([]);
     const retry = await runCli(['jobs', 'retry', '--all', '--wait'], bench.env);
     expect(retry.code, retry.stderr).toBe(0);
@@ -181,6 +162,14 @@ describe('worker processes', () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/^chiso766_jobs_completed_total\{queue="fetch"\} 0$/m);
       expect(metrics).toMatch(/chiso766_last_capture_age_seconds/);
+      // Queue depth per queue and state, the outbox backlog, standard process metric names.
+      expect(metrics).toMatch(/^chiso766_queue_jobs\{queue="send",state="delayed"\} 0$/m);
+      expect(metrics).toMatch(/^chiso766_queue_jobs\{queue="fetch",state="waiting"\} 0$/m);
+      expect(metrics).toMatch(/^chiso766_outbox_unsent 0$/m);
+      expect(metrics).toMatch(/^chiso766_outbox_oldest_unsent_age_seconds 0$/m);
+      expect(metrics).toMatch(/^chiso766_redis_up 1$/m);
+      expect(metrics).toMatch(/^process_cpu_seconds_total /m);
+      expect(metrics).not.toMatch(/chiso766_process_/);
       expect((await fetch(`${url}/ops`)).status).toBe(401);
       expect((await fetch(`${url}/ops`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
       expect((await fetch(`${url}/ops/`, { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status).toBe(200);

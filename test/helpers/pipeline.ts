@@ -12,6 +12,7 @@ import { openPostgres, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadReplayCapture, ReplayServer, type Fault } from '../../src/portal/replay/server.ts';
 import { createTestDatabase } from './db.ts';
+import { createScratchDatabase } from '../../src/services/local.ts';
 import { CAPTURE_16, CAPTURE_23 } from './paths.ts';
 
 export function requireRedis(): string {
@@ -33,16 +34,16 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-export async function createBench(opts: { captures?: string[]; yaml?: string; faults?: Fault[] } = {}): Promise<Bench> {
-  const redisUrl = requireRedis();
-  const { url, drop } = await createTestDatabase();
+export async function createBench(opts: { captures?: string[]; yaml?: string; faults?: Fault[]; redisUrl?: string; postgresServerUrl?: string; prefix?: string } = {}): Promise<Bench> {
+  const redisUrl = opts.redisUrl ?? requireRedis();
+  const { url, drop } = opts.postgresServerUrl ? await createScratchDatabase(opts.postgresServerUrl, 't') : await createTestDatabase();
   const database = openPostgres(url, 5);
   await migrateToLatest(database.db);
   const replay = new ReplayServer((opts.captures ?? [CAPTURE_16, CAPTURE_23]).map(loadReplayCapture), opts.faults ?? []);
   const base = await replay.listen();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
   const configFile = path.join(dir, 'chiso766.yaml');
-  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const prefix = opts.prefix ?? `t${randomBytes(4).toString('hex')}`;
   const writeConfig = (yaml: string) => writeFileSync(configFile, yaml);
   writeConfig(opts.yaml ?? 'province: H19\njobs: { attempts: 3, backoffMs: 50 }\n');
   const env: Record<string, string> = {
@@ -68,7 +69,7 @@ export async function createBench(opts: { captures?: string[]; yaml?: string; fa
     close: async () => {
       await replay.close();
       await database.close();
-      await drop();
+      await drop().catch(() => undefined);
       const r = new Redis(redisUrl);
       const keys = await r.keys(`${prefix}:*`);
       if (keys.length) await r.del(...keys);

@@ -17,7 +17,8 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<Sink> {
+/** On `port` when given (e.g. one that refused connections until now), else on a free one. */
+export async function startSmtpSink(port = 0): Promise<Sink> {
   const received: Received[] = [];
   let failures: { left: number; code: number; message: string } = { left: 0, code: 451, message: '' };
   const server = new SMTPServer({
@@ -40,10 +41,10 @@ export async function startSmtpSink(): Promise<Sink> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}?tls=off`,
+    url: `smtp://127.0.0.1:${bound}?tls=off`,
     received,
     failNext: (n, code, message = '') => (failures = { left: n, code, message }),
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -8,8 +8,8 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestDatabase, requirePostgres } from '../helpers/db.ts';
 
-const ALL = ['0001_initial', '0002_raw_body_encoding', '0003_observations_without_fk'];
-const TABLES = ['alert_events', 'alerts', 'captures', 'cycles', 'deliveries', 'observations', 'outbox', 'raw_payloads', 'recipients', 'silences', 'snapshots', 'unit_aliases', 'unit_names', 'units'];
+const ALL = ['0001_initial', '0002_raw_body_encoding', '0003_observations_without_fk', '0004_installation'];
+const TABLES = ['alert_events', 'alerts', 'captures', 'cycles', 'deliveries', 'installation', 'observations', 'outbox', 'raw_payloads', 'recipients', 'silences', 'snapshots', 'unit_aliases', 'unit_names', 'units'];
 
 describe('migrations', () => {
   it('run on a real PostgreSQL server, twice (the second applies nothing), with numeric scores', async () => {

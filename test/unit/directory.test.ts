@@ -35,7 +35,7 @@ describe('recipients CSV', () => {
 
   it('reports every bad row with its line number and imports nothing', () => {
     expect(() => parseRecipientsCsv('unit_code,to,cc,from,until\nH19.07,a@x.vn,,,\nH19.08,not-an-email,,,\nH19 09,b@x.vn,,2026-13-01,\n', 'r.csv')).toThrow(
-      /r\.csv: 2 problem\(s\), nothing imported:\n {2}line 3: "not-an-email" is not an e-mail address\n {2}line 4: unit_code "H19 09" is not a unit code or pattern.*from "2026-13-01" is not a date/,
+      /r\.csv: 2 problems, nothing imported:\n {2}line 3: "not-an-email" is not an e-mail address\n {2}line 4: unit_code "H19 09" is not a unit code or pattern.*from "2026-13-01" is not a date/,
     );
   });
 

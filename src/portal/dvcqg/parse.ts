@@ -20,6 +20,7 @@ import {
   type UnitSeen,
 } from '../types.ts';
 import { GROUP_ENDPOINTS, type Endpoint } from './endpoints.ts';
+import { checkPlausible } from './plausible.ts';
 import {
   dataSchemaFor,
   envelope,
@@ -63,6 +64,8 @@ export function validateResponse(
   const data = dataSchemaFor(endpoint, scope).safeParse(env.data.data);
   if (!data.success) throw driftFrom(requestKey, data.error, ['data']);
   const value = data.data as Record<string, unknown>;
+  // Well-formed but impossible (a score of 150, a unit of another province, no unit): drift too.
+  checkPlausible(requestKey, endpoint, scope, value);
   // §11: the parent / overview must be the province asked for.
   if (rootDepartmentId) {
     const head = (value.parent ?? value.overview) as { departmentId?: string } | undefined;

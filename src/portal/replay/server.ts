@@ -31,7 +31,7 @@ export interface ReplayCapture {
   entries: (ManifestEntry & { body: Buffer })[];
 }
 
-export type FaultKind = 'waf' | 'http500' | 'http403' | 'http429' | 'slow' | 'drift' | 'reset';
+export type FaultKind = 'waf' | 'http500' | 'http403' | 'http429' | 'slow' | 'drift' | 'reset' | 'impossible';
 
 export interface Fault {
   /** Endpoint name (`transparency`, `rest.jsp`, …) or `*` for every request. */
@@ -39,7 +39,11 @@ export interface Fault {
   kind: FaultKind;
   /** How many times the fault fires before the endpoint answers normally (default: always). */
   times?: number;
-  /** For `slow`: delay in ms. For `drift`: the top-level `data` key to drop. */
+  /**
+   * For `slow`: delay in ms. For `drift`: the top-level `data` key to drop. For `impossible`: a
+   * well-formed but impossible answer — `negative` (a score of -12), `over` (150), `foreign` (a
+   * unit of another province), `empty` (no unit).
+   */
   arg?: string;
 }
 
@@ -167,6 +171,9 @@ export class ReplayServer {
         case 'slow':
           await new Promise((r) => setTimeout(r, Number(fault.arg ?? 5000)));
           break;
+        case 'impossible':
+          if (entry) return this.send(res, entry.httpStatus, entry.contentType, impossible(entry.body, fault.arg ?? 'negative'), endpoint, fault.kind);
+          break;
         case 'drift':
           if (entry) {
             const json = JSON.parse(entry.body.toString('utf8')) as { data: Record<string, unknown> };
@@ -193,9 +200,23 @@ export class ReplayServer {
   }
 }
 
+/** The recorded body made impossible in one way (the unit list of a province answer). */
+function impossible(body: Buffer, how: string): string {
+  const json = JSON.parse(body.toString('utf8')) as { data: Record<string, unknown> };
+  const rows = (json.data.evaluation ?? json.data.children) as Record<string, unknown>[] | undefined;
+  if (!rows || rows.length === 0) return JSON.stringify(json);
+  const first = rows[0]!;
+  const scoreKey = 'totalScore' in first ? 'totalScore' : 'score';
+  if (how === 'negative') first[scoreKey] = -12;
+  else if (how === 'over') first[scoreKey] = 150;
+  else if (how === 'foreign' && typeof first.departmentCode === 'string') first.departmentCode = first.departmentCode.replace(/^H\d{2}/, (p) => (p === 'H19' ? 'H21' : 'H19'));
+  else if (how === 'empty') rows.length = 0;
+  return JSON.stringify(json);
+}
+
 /** `transparency=waf`, `dvc-progress-tree=http500x6`, `*=slow:3000` → Fault. */
 export function parseFault(spec: string): Fault {
-  const m = /^([\w.*-]+)=(waf|http500|http403|http429|slow|drift|reset)(?::([\w.-]+))?(?:x(\d+))?$/.exec(spec);
+  const m = /^([\w.*-]+)=(waf|http500|http403|http429|slow|drift|reset|impossible)(?::([\w.-]+))?(?:x(\d+))?$/.exec(spec);
   if (!m) throw new Error(`fault "${spec}" is not ENDPOINT=KIND[:ARG][xTIMES], e.g. transparency=waf or dvc-progress-tree=http500x6`);
   return { endpoint: m[1]!, kind: m[2] as FaultKind, arg: m[3], times: m[4] ? Number(m[4]) : undefined };
 }
