@@ -11,7 +11,7 @@ import { GROUP_CODES } from '../src/domain/metrics.ts';
 import { isoWeekKey } from '../src/domain/periods.ts';
 import { provinceByCode } from '../src/domain/provinces.ts';
 import { buildReport } from '../src/report/bulletin.ts';
-import { exportRows } from '../src/snapshots/series.ts';
+import { exportRows } from '../src/snapshots/export.ts';
 import { upsertUnits } from '../src/units/registry.ts';
 import { benchDatabase } from './db.ts';
 import { round } from './ingest.ts';
@@ -44,7 +44,7 @@ export function benchConfig(yaml: string): Config {
     file: null,
     provinces,
     nationalMode: provinces.length > 1,
-    env: { dataDir: '/tmp', databaseUrl: null, redisUrl: '', smtpUrl: null, mailFrom: 'x', dvcqgBaseUrl: 'http://127.0.0.1', httpDelayMs: 0, opsToken: null, port: 0, logLevel: 'silent', provincialClientId: null, provincialClientSecret: null, provincialUsername: null, provincialPassword: null },
+    env: { dataDir: '/tmp', databaseUrl: null, redisUrl: '', smtpUrl: null, mailFrom: 'x', dvcqgBaseUrl: 'http://127.0.0.1', httpDelayMs: 0, opsToken: null, port: 0, logLevel: 'silent', provincialClientId: null, provincialClientSecret: null, provincialUsername: null, provincialPassword: null, queuePrefix: 'chiso766', jobLockMs: 30000, shutdownGraceMs: 60000 },
   };
 }
 

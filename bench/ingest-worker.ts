@@ -5,15 +5,18 @@
  */
 import { openPostgres } from '../src/db/connect.ts';
 import { createLogger } from '../src/log.ts';
-import { LocalPoliteness, PortalHttp } from '../src/portal/http.ts';
-import { runCapture } from '../src/snapshots/capture.ts';
+import { LocalPoliteness, PortalHttp } from '../src/sources/http.ts';
+import { runCapture } from '../src/cycle/capture.ts';
+import { benchConfig } from './history.ts';
 
 const [baseUrl, provincesArg] = process.argv.slice(2) as [string, string];
 const database = openPostgres(process.env.DATABASE_URL!, 4);
 const http = new PortalHttp({ allowedOrigins: [baseUrl], politeness: new LocalPoliteness(0), timeoutMs: 60_000 });
 const started = performance.now();
+const config = benchConfig('jobs: { attempts: 1, backoffMs: 0 }\n');
+config.env.dvcqgBaseUrl = baseUrl;
 const report = await runCapture(
-  { db: database.db, http, baseUrl, log: createLogger('warn'), attempts: 1, backoffMs: 0 },
+  { db: database.db, http, config, log: createLogger('warn') },
   { period: { type: 'year', year: 2026 }, provinces: provincesArg.split(','), capturedAt: new Date('2026-11-30T04:12:00+07:00') },
 );
 const seconds = (performance.now() - started) / 1000;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { from as copyFrom } from 'pg-copy-streams';
 import pg from 'pg';
 import { PROVINCE_CODES } from '../src/domain/provinces.ts';
-import { ReplayServer } from '../src/portal/replay/server.ts';
+import { ReplayServer } from '../src/offline/replay.ts';
 import { benchDatabase } from './db.ts';
 import { syntheticCapture } from './synthetic.ts';
 

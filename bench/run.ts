@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalServices } from '../src/services/local.ts';
+import { startLocalServices } from '../src/offline/local.ts';
 import { benchHistory } from './history.ts';
 import { benchIngest } from './ingest.ts';
 import { benchScale } from './scale.ts';

@@ -5,7 +5,7 @@
  */
 import { GROUP_CODES } from '../src/domain/metrics.ts';
 import { PROVINCES, type Province } from '../src/domain/provinces.ts';
-import type { ReplayCapture } from '../src/portal/replay/server.ts';
+import type { ReplayCapture } from '../src/offline/replay.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -1,6 +1,5 @@
 /** BullMQ processor `evaluate`: the rules of one scope (the national ranking or a province) → alerts. */
-import type { Job } from 'bullmq';
-import type { EvaluateJobData } from '../src/queue/cycle.ts';
+import type { EvaluateJobData, Job } from '../src/queue/flow.ts';
 import type { Runtime } from '../src/queue/runtime.ts';
 import { evaluateStage } from '../src/queue/stages.ts';
 

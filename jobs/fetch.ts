@@ -1,6 +1,5 @@
 /** BullMQ processor `fetch`: one portal request into the raw archive. */
-import type { Job } from 'bullmq';
-import type { FetchJobData } from '../src/queue/cycle.ts';
+import type { FetchJobData, Job } from '../src/queue/flow.ts';
 import type { Runtime } from '../src/queue/runtime.ts';
 import { fetchStage } from '../src/queue/stages.ts';
 

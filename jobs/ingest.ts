@@ -1,6 +1,5 @@
 /** BullMQ processor `ingest`: one scope's raw payloads → its snapshot + observations. */
-import type { Job } from 'bullmq';
-import type { IngestJobData } from '../src/queue/cycle.ts';
+import type { IngestJobData, Job } from '../src/queue/flow.ts';
 import type { Runtime } from '../src/queue/runtime.ts';
 import { ingestStage } from '../src/queue/stages.ts';
 

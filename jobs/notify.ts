@@ -1,6 +1,5 @@
 /** BullMQ processor `notify`: freshness gate, then digests → outbox → one send job per row. */
-import type { Job } from 'bullmq';
-import type { CycleJobData } from '../src/queue/cycle.ts';
+import type { CycleJobData, Job } from '../src/queue/flow.ts';
 import type { Runtime } from '../src/queue/runtime.ts';
 import { notifyStage } from '../src/queue/stages.ts';
 

@@ -1,6 +1,5 @@
 /** BullMQ processor `send`: one outbox row by SMTP (or to an .eml file). */
-import type { Job } from 'bullmq';
-import type { SendJobData } from '../src/queue/cycle.ts';
+import type { SendJobData, Job } from '../src/queue/flow.ts';
 import type { Runtime } from '../src/queue/runtime.ts';
 import { sendStage } from '../src/queue/stages.ts';
 

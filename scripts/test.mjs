@@ -9,7 +9,7 @@ import path from 'node:path';
 import { register } from 'tsx/esm/api';
 
 register();
-const { startLocalServices } = await import('../src/services/local.ts');
+const { startLocalServices } = await import('../src/offline/local.ts');
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'chiso766-test-'));

@@ -4,6 +4,7 @@
  */
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { logSettings } from './config/load.ts';
 
 const REDACT = [
   'password',
@@ -30,9 +31,9 @@ const REDACT = [
 
 let root: Logger | null = null;
 
-export function createLogger(level: string = process.env.LOG_LEVEL || 'info'): Logger {
+export function createLogger(level: string = logSettings().level): Logger {
   const opts = { level, base: { app: 'chiso766' }, redact: { paths: REDACT, censor: '***' }, timestamp: pino.stdTimeFunctions.isoTime };
-  if (process.stderr.isTTY && !process.env.CHISO766_LOG_JSON) {
+  if (process.stderr.isTTY && !logSettings().json) {
     return pino(opts, pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', sync: true }));
   }
   return pino(opts, pino.destination({ dest: 2, sync: true }));

@@ -5,18 +5,18 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/load.ts';
-import type { DB } from '../db/types.ts';
-import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
+import type { DB, Snapshot } from '../db/types.ts';
+import { cycleHistory, loadViews, resolveData } from '../snapshots/read.ts';
 import { periodKey, type Period } from '../domain/periods.ts';
-import { PORTAL_PAGE_URL } from '../portal/dvcqg/endpoints.ts';
+import { PORTAL_PAGE_URL } from '../sources/dvcqg/endpoints.ts';
 import { INDICATOR_RULES, NATIONAL_RULES, provinceFindings, SOURCE_DATA_RULES } from '../rules/evaluate.ts';
 import { nationalRankDropFindings } from '../rules/trends.ts';
 import { noActivityKeys } from '../rules/no-activity.ts';
 import { reconcile, reconciliationFindings } from '../rules/reconciliation.ts';
-import { PROVINCIAL_SOURCE } from '../portal/provincial/index.ts';
-import type { Snapshot } from '../db/types.ts';
-import type { Finding, UnitInfo } from '../rules/types.ts';
-import { applyFindings, type ApplyResult, type CycleRef } from './lifecycle.ts';
+import { PROVINCIAL_SOURCE } from '../sources/provincial/source.ts';
+import { applyFindings, type ApplyResult } from './lifecycle.ts';
+import type { CycleRef, Finding } from '../domain/findings.ts';
+import type { UnitInfo } from '../domain/units.ts';
 
 export interface EvaluationResult {
   provinces: string[];

@@ -6,34 +6,9 @@
  */
 import picomatch from 'picomatch';
 import type { Kysely, Transaction } from 'kysely';
-import type { Alert, DB, Severity } from '../db/types.ts';
+import type { Alert, DB } from '../db/types.ts';
+import type { AlertKind, CycleRef, Finding, Severity } from '../domain/findings.ts';
 import { provinceOfUnitCode } from '../domain/provinces.ts';
-
-export type AlertKind = 'indicator' | 'source' | 'discrepancy';
-
-export interface Finding {
-  rule: string;
-  kind: AlertKind;
-  unitCode: string | null;
-  metric: string | null;
-  periodKey: string | null;
-  /** Event alerts belong to one week (`2026-W48`); state alerts have none. */
-  week: string | null;
-  severity: Severity;
-  value: number | null;
-  previous: number | null;
-  threshold: number | null;
-  message: string;
-  evidence: Record<string, unknown>;
-  /** Hysteresis: keeps an open alert open, never opens one. */
-  holdOnly?: boolean;
-}
-
-export interface CycleRef {
-  id: number;
-  week: string;
-  at: Date;
-}
 
 export interface ApplyResult {
   opened: number[];
@@ -219,4 +194,9 @@ export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { ru
     }
   });
   return ids;
+}
+
+/** These alerts were told about in this cycle's e-mails (reminders count from here). */
+export async function markNotified(db: Kysely<DB>, alertIds: readonly number[], cycleId: number): Promise<void> {
+  if (alertIds.length) await db.updateTable('alerts').set({ last_notified_cycle_id: cycleId }).where('id', 'in', [...alertIds]).execute();
 }

@@ -51,3 +51,26 @@ export async function listAlerts(db: Kysely<DB>, opts: { state?: 'open' | 'resol
     evidence: a.evidence,
   }));
 }
+
+/** Alert kinds that concern a unit (its digest); source alerts are for ops. */
+export const UNIT_ALERT_KINDS = ['indicator', 'discrepancy'] as const;
+/** The events of a cycle that are news for someone. */
+export const NEWS_EVENTS = ['opened', 'escalated', 'resolved'] as const;
+
+/** The news of one cycle: alerts opened, escalated or resolved in it (not silenced), with the event. */
+export async function alertNewsOfCycle(db: Kysely<DB>, cycleId: number) {
+  return db
+    .selectFrom('alert_events as e')
+    .innerJoin('alerts as a', 'a.id', 'e.alert_id')
+    .selectAll('a')
+    .select(['e.event', 'e.severity as event_severity'])
+    .where('e.cycle_id', '=', cycleId)
+    .where('e.event', 'in', [...NEWS_EVENTS])
+    .where('a.silenced', '=', false)
+    .execute();
+}
+
+/** Open, not silenced alerts about units (candidates for a reminder). */
+export async function openUnitAlerts(db: Kysely<DB>) {
+  return db.selectFrom('alerts').selectAll().where('state', '=', 'open').where('silenced', '=', false).where('kind', 'in', [...UNIT_ALERT_KINDS]).execute();
+}

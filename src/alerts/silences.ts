@@ -5,12 +5,11 @@ import { isMetricCode } from '../domain/metrics.ts';
 import { parseCalendarDate, zonedTimeToInstant } from '../domain/periods.ts';
 import { knownUnits, unitProblem } from '../units/known.ts';
 import { INDICATOR_RULES } from '../rules/evaluate.ts';
+import { InputError } from '../domain/errors.ts';
 
 export const SILENCEABLE_RULES: readonly string[] = [...INDICATOR_RULES, 'nationalRankDrop', 'source.coverage', 'source.blocked', 'source.drift', 'source.failed', 'source.not_recalculated', 'reconciliation'];
 
-export class SilenceInputError extends Error {
-  readonly exitCode = 2;
-}
+export class SilenceInputError extends InputError {}
 
 /** `2026-12-31` → end of that day in the zone; a full ISO date-time is taken as given. */
 export function parseUntil(value: string, tz: string): Date {

@@ -5,8 +5,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
-import { PORTAL_PAGE_URL } from '../portal/dvcqg/endpoints.ts';
-import { raiseAlert, resolveAlerts, type CycleRef, type Finding } from './lifecycle.ts';
+import { PORTAL_PAGE_URL } from '../sources/dvcqg/endpoints.ts';
+import { raiseAlert, resolveAlerts } from './lifecycle.ts';
+import type { CycleRef, Finding } from '../domain/findings.ts';
 
 export const CAPTURE_RULES = ['source.blocked', 'source.drift', 'source.failed'] as const;
 export const STALE_RULE = 'source.not_recalculated';

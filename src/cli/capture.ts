@@ -4,12 +4,14 @@ import type { Command } from 'commander';
 import { requireProvinces } from '../config/load.ts';
 import { currentPeriod, type Period } from '../domain/periods.ts';
 import { log } from '../log.ts';
-import { createPortalHttp } from '../portal/client.ts';
-import { LEGACY_SOURCE } from '../portal/dvcqg/legacy.ts';
-import { runCapture, type CaptureReport } from '../snapshots/capture.ts';
+import { createPortalHttp } from '../sources/client.ts';
+import { LEGACY_SOURCE } from '../sources/dvcqg-legacy/legacy.ts';
+import { runCapture, type CaptureReport } from '../cycle/capture.ts';
+import { commandPoliteness } from '../queue/politeness.ts';
 import { toCsv } from '../snapshots/csv.ts';
 import { reingestCapture } from '../snapshots/ingest.ts';
-import { EXPORT_COLUMNS, exportRows, latestDataSnapshots } from '../snapshots/series.ts';
+import { markCaptureReingested } from '../cycle/store.ts';
+import { EXPORT_COLUMNS, exportRows, latestDataSnapshots } from '../snapshots/export.ts';
 import { parseAsOf, parseChoice, parseId } from './args.ts';
 import { action, CommandError, getConfig, printJson, UsageError, withDatabase } from './context.ts';
 
@@ -59,10 +61,9 @@ export function registerCapture(program: Command): void {
         const provinces = requireProvinces(config);
         const asOf = parseAsOf(opts.asOf);
         const period = currentPeriod(config.period, asOf, config.schedule.timezone);
-        const http = createPortalHttp(config);
-        const report = await withDatabase(config, ({ database }) =>
-          runCapture({ db: database.db, http, baseUrl: config.env.dvcqgBaseUrl, log: log(), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs }, { period, provinces, capturedAt: asOf }),
-        );
+        const polite = await commandPoliteness(config, log());
+        const http = createPortalHttp(config, polite.politeness);
+        const report = await withDatabase(config, ({ database }) => runCapture({ db: database.db, http, config, log: log() }, { period, provinces, capturedAt: asOf })).finally(() => polite.close());
         const summary = captureSummary(report);
         if (opts.json) printJson(summary);
         else printCaptureHuman(summary);
@@ -111,7 +112,11 @@ export function registerCapture(program: Command): void {
       action(async (opts: { capture: string; json?: boolean }) => {
         const id = parseId(opts.capture, '--capture');
         const config = getConfig();
-        const report = await withDatabase(config, ({ database }) => reingestCapture(database.db, id, config.provincial));
+        const report = await withDatabase(config, async ({ database }) => {
+          const r = await reingestCapture(database.db, id, config);
+          await markCaptureReingested(database.db, id);
+          return r;
+        });
         if (opts.json) printJson(report);
         else process.stdout.write(`Re-ingested capture ${id}: ${report.snapshots.length} snapshot(s), ${report.observations} observations.\n`);
       }),
@@ -131,22 +136,20 @@ export function registerCapture(program: Command): void {
         if (from > to || from < 2022 || to > 2025) throw new UsageError('--from/--to must be years between 2022 and 2025 (the legacy API\'s range), from ≤ to');
         const config = getConfig();
         const provinces = requireProvinces(config);
-        const http = createPortalHttp(config);
+        const polite = await commandPoliteness(config, log());
+        const http = createPortalHttp(config, polite.politeness);
         const reports = await withDatabase(config, async ({ database }) => {
           const out: ReturnType<typeof captureSummary>[] = [];
           for (let year = from; year <= to; year++) {
             const period: Period = { type: 'year', year };
             // A closed year is stamped at its last day, so it sorts before the 2026 captures.
             const capturedAt = new Date(Date.UTC(year, 11, 31, 16, 59, 59));
-            const r = await runCapture(
-              { db: database.db, http, baseUrl: config.env.dvcqgBaseUrl, log: log(), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs },
-              { source: LEGACY_SOURCE, period, provinces, capturedAt },
-            );
+            const r = await runCapture({ db: database.db, http, config, log: log() }, { source: LEGACY_SOURCE, period, provinces, capturedAt });
             out.push(captureSummary(r));
             if (r.failure) break;
           }
           return out;
-        });
+        }).finally(() => polite.close());
         if (opts.json) printJson({ years: reports });
         else for (const r of reports) printCaptureHuman(r);
         if (reports.some((r) => r.failure)) throw new CommandError('backfill stopped: see the failure above', 1);

@@ -3,17 +3,16 @@
  * Exit codes: 0 ok, 1 failure, 2 bad input (config, arguments, files).
  */
 import { ConfigError, loadConfig, type Config } from '../config/load.ts';
+import { ExplainedError, InputError } from '../domain/errors.ts';
 import { openDatabase, type Database } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { log, setLogLevel } from '../log.ts';
 
-/** Bad command-line input or input file: exit 2. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
-}
+/** Bad command-line input: exit 2. */
+export class UsageError extends InputError {}
 
-/** A failure the user should read as one sentence (no stack): exit 1 unless told otherwise. */
-export class CommandError extends Error {
+/** A failure the user should read as one sentence (no stack), with the exit code the command chose. */
+export class CommandError extends ExplainedError {
   constructor(
     message: string,
     readonly exitCode = 1,
@@ -46,10 +45,10 @@ export async function withDatabase<T>(config: Config, fn: (ctx: Ctx) => Promise<
   }
 }
 
+/** The one place errors become exit codes: 2 bad input, 1 anything else (0 is success). */
 function exitCodeOf(e: unknown): number {
-  if (e && typeof e === 'object' && 'exitCode' in e && typeof (e as { exitCode: unknown }).exitCode === 'number') {
-    return (e as { exitCode: number }).exitCode;
-  }
+  if (e instanceof CommandError) return e.exitCode;
+  if (e instanceof InputError) return 2;
   return 1;
 }
 
@@ -63,8 +62,8 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = exitCodeOf(e);
       if (e instanceof ConfigError) {
         process.stderr.write(`chiso766: invalid configuration — ${e.message}\n`);
-      } else if (e instanceof Error && 'exitCode' in e) {
-        // Our own errors (UsageError, CommandError, …) carry an exit code and a sentence that says what to do: no stack trace.
+      } else if (e instanceof ExplainedError) {
+        // Our own errors say what to do in one sentence: no stack trace.
         process.stderr.write(`chiso766: ${e.message}\n`);
       } else if (e instanceof Error) {
         log().error({ err: e }, e.message);

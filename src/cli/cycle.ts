@@ -4,10 +4,11 @@ import { requireProvinces } from '../config/load.ts';
 import { isoLocal } from '../domain/format.ts';
 import { mondayOfWeek, parseWeekKey } from '../domain/periods.ts';
 import { listFailedJobs, retryFailedJobs } from '../queue/admin.ts';
-import { enqueueCycle } from '../queue/cycle.ts';
+import { enqueueCycle } from '../queue/enqueue.ts';
 import { createRuntime, type Runtime } from '../queue/runtime.ts';
 import { startTrigger } from '../queue/trigger.ts';
-import { cycleSummary, waitForCycle, type CycleSummary, type WaitOutcome } from '../queue/wait.ts';
+import { waitForCycle, type WaitOutcome } from '../queue/wait.ts';
+import { cycleSummary, type CycleSummary } from '../cycle/summary.ts';
 import { startWorkers } from '../queue/workers.ts';
 import { startServer } from '../server/app.ts';
 import { closeTransports } from '../mail/transport.ts';
@@ -79,7 +80,7 @@ async function runCycleCommand(config: Config, json: boolean | undefined, start:
     try {
       const cycle = await start(rt);
       const waited = await waitForCycle(rt, cycle, { onProgress: progressPrinter(), timeoutMs, mailWaitMs });
-      return { summary: await cycleSummary(rt, cycle.id, waited.failedJobs), outcome: waited };
+      return { summary: await cycleSummary(rt.db, cycle.id, waited.failedJobs), outcome: waited };
     } finally {
       await workers.close(10_000);
       await rt.close();
@@ -162,7 +163,7 @@ export function registerCycle(program: Command): void {
             process.once('SIGINT', () => stop('SIGINT'));
           });
           await trigger?.stop();
-          await workers.close(Number(process.env.CHISO766_SHUTDOWN_GRACE_MS) || 60_000);
+          await workers.close(config.env.shutdownGraceMs);
           await server.close();
           await rt.close();
           closeTransports();
@@ -218,7 +219,7 @@ export function registerCycle(program: Command): void {
                 const cycle = await rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
                 const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter(), timeoutMs: 60 * 60_000, mailWaitMs: 15 * 60_000 });
                 if (exitCodeOf(outcome) !== 0) failed = true;
-                results.cycles.push(await cycleSummary(rt, id, outcome.failedJobs));
+                results.cycles.push(await cycleSummary(rt.db, id, outcome.failedJobs));
                 outcomes.push(outcome);
               }
             }

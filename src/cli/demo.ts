@@ -17,14 +17,15 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { listAlerts } from '../alerts/query.ts';
 import { createLogger } from '../log.ts';
 import { closeTransports } from '../mail/transport.ts';
-import { loadReplayCapture, ReplayServer } from '../portal/replay/server.ts';
-import { IgateStandIn, TOKEN_PATH } from '../portal/replay/igate.ts';
-import { enqueueCycle } from '../queue/cycle.ts';
+import { loadReplayCapture, ReplayServer } from '../offline/replay.ts';
+import { IgateStandIn, TOKEN_PATH } from '../offline/igate.ts';
+import { enqueueCycle } from '../queue/enqueue.ts';
 import { createRuntime } from '../queue/runtime.ts';
-import { cycleSummary, waitForCycle } from '../queue/wait.ts';
+import { waitForCycle } from '../queue/wait.ts';
+import { cycleSummary } from '../cycle/summary.ts';
 import { startWorkers } from '../queue/workers.ts';
 import { buildReport } from '../report/bulletin.ts';
-import { startLocalServices } from '../services/local.ts';
+import { startLocalServices } from '../offline/local.ts';
 import { action, CommandError } from './context.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -76,9 +77,10 @@ export function registerDemo(program: Command): void {
           CHISO766_PROVINCIAL_CLIENT_SECRET: demoSecret,
           CHISO766_PROVINCIAL_USERNAME: '',
           CHISO766_PROVINCIAL_PASSWORD: '',
+          LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
         });
         config.provincial = { vendor: 'igate', baseUrl: igateUrl, tokenUrl: `${igateUrl}${TOKEN_PATH}`, agencyId: 'H19' };
-        const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+        const log = createLogger(config.env.logLevel);
         const database = await openDatabase(config.env);
         const prefix = `chiso766demo${randomBytes(3).toString('hex')}`;
         try {
@@ -91,7 +93,7 @@ export function registerDemo(program: Command): void {
               replay.use(c.dir);
               const { cycle } = await enqueueCycle(rt, { asOf: new Date(c.asOf) });
               const outcome = await waitForCycle(rt, cycle);
-              const s = await cycleSummary(rt, cycle.id, outcome.failedJobs);
+              const s = await cycleSummary(rt.db, cycle.id, outcome.failedJobs);
               if (outcome.state !== 'complete') throw new CommandError(`cycle ${s.cycle} ended ${outcome.state}: ${s.failedJobs.map((f) => f.failedReason).join('; ')}`);
               const fetched = await database.db
                 .selectFrom('raw_payloads as r')

@@ -2,7 +2,7 @@
  * chiso766 command line. One file per command group registers its commands here; each command is
  * thin: parse arguments, call src/, print.
  */
-import { VERSION } from '../version.ts';
+import { VERSION } from '../config/version.ts';
 import { Command, CommanderError } from 'commander';
 import { registerAlerts } from './alerts.ts';
 import { registerCapture } from './capture.ts';

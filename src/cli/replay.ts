@@ -1,8 +1,9 @@
 /** `replay`: serve recorded portal captures on loopback (offline runs, demos, rehearsing faults). */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadReplayCapture, parseFault, ReplayServer } from '../portal/replay/server.ts';
-import { IgateStandIn, TOKEN_PATH } from '../portal/replay/igate.ts';
+import { loadEnv } from '../config/load.ts';
+import { loadReplayCapture, parseFault, ReplayServer } from '../offline/replay.ts';
+import { IgateStandIn, TOKEN_PATH } from '../offline/igate.ts';
 import { action, UsageError } from './context.ts';
 
 export function registerReplay(program: Command): void {
@@ -26,8 +27,7 @@ export function registerReplay(program: Command): void {
         process.stdout.write(`${url}\n`);
         let igate: IgateStandIn | null = null;
         if (opts.igate) {
-          const clientId = process.env.CHISO766_PROVINCIAL_CLIENT_ID;
-          const clientSecret = process.env.CHISO766_PROVINCIAL_CLIENT_SECRET;
+          const { provincialClientId: clientId, provincialClientSecret: clientSecret } = loadEnv();
           if (!clientId || !clientSecret) throw new UsageError('--igate needs CHISO766_PROVINCIAL_CLIENT_ID and CHISO766_PROVINCIAL_CLIENT_SECRET (the credentials the stand-in accepts)');
           igate = new IgateStandIn({ dir: path.resolve(opts.igate), clientId, clientSecret });
           const igateUrl = await igate.listen();

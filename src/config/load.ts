@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PROVINCE_CODES } from '../domain/provinces.ts';
 import { fileSchema, type FileConfig } from './schema.ts';
+import { InputError } from '../domain/errors.ts';
 
 export interface ConfigIssue {
   /** `rules.floor.warnRatio`, `recipients[1].to[0]`, or the variable name for the environment. */
@@ -15,8 +16,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-export class ConfigError extends Error {
-  readonly exitCode = 2;
+export class ConfigError extends InputError {
   constructor(
     readonly source: string,
     readonly issues: ConfigIssue[],
@@ -42,6 +42,12 @@ export interface EnvConfig {
   provincialClientSecret: string | null;
   provincialUsername: string | null;
   provincialPassword: string | null;
+  /** Redis key prefix of the queues and the politeness lock (CHISO766_QUEUE_PREFIX). */
+  queuePrefix: string;
+  /** How soon a dead worker's job is taken over (CHISO766_JOB_LOCK_MS). */
+  jobLockMs: number;
+  /** How long SIGTERM waits for active jobs (CHISO766_SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
 }
 
 export interface Config extends Omit<FileConfig, 'province'> {
@@ -77,6 +83,9 @@ const envSchema = z.object({
   CHISO766_PROVINCIAL_CLIENT_SECRET: z.string().optional(),
   CHISO766_PROVINCIAL_USERNAME: z.string().optional(),
   CHISO766_PROVINCIAL_PASSWORD: z.string().optional(),
+  CHISO766_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('chiso766'),
+  CHISO766_JOB_LOCK_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000, 'must be 1000 or more').default(30000),
+  CHISO766_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0, 'must be 0 or more').default(60000),
 });
 
 /** `addr@domain`, or `Name <addr@domain>` (localhost allowed: a dev sender). */
@@ -131,7 +140,18 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     provincialClientSecret: e.CHISO766_PROVINCIAL_CLIENT_SECRET ?? null,
     provincialUsername: e.CHISO766_PROVINCIAL_USERNAME ?? null,
     provincialPassword: e.CHISO766_PROVINCIAL_PASSWORD ?? null,
+    queuePrefix: e.CHISO766_QUEUE_PREFIX,
+    jobLockMs: e.CHISO766_JOB_LOCK_MS,
+    shutdownGraceMs: e.CHISO766_SHUTDOWN_GRACE_MS,
   };
+}
+
+/**
+ * The log settings, read before any config file (a command logs while it loads one): `LOG_LEVEL`,
+ * and `CHISO766_LOG_JSON` (JSON lines even on a terminal; tests and log shippers).
+ */
+export function logSettings(env: NodeJS.ProcessEnv = process.env): { level: string; json: boolean } {
+  return { level: env.LOG_LEVEL || 'info', json: Boolean(env.CHISO766_LOG_JSON) };
 }
 
 /** Which file to read: `CHISO766_CONFIG`, else `./chiso766.yaml` when it exists, else none. */

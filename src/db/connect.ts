@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { DB } from './types.ts';
 import { processAlive } from '../processes.ts';
 import { log } from '../log.ts';
+import { ExplainedError } from '../domain/errors.ts';
 
 export interface Database {
   readonly db: Kysely<DB>;
@@ -26,9 +27,7 @@ const DATE_OID = 1082;
 
 const toNumber = (v: string): number => Number(v);
 
-export class DatabaseInUseError extends Error {
-  readonly exitCode = 1;
-}
+export class DatabaseInUseError extends ExplainedError {}
 
 /** The pg pool behind a Kysely instance opened here (PostgreSQL only): for COPY bulk loads. */
 const pools = new WeakMap<Kysely<DB>, pg.Pool>();

@@ -11,9 +11,9 @@ type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | strin
 type Json<T> = ColumnType<T, string, string>;
 type JsonNullable<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
-export type UnitKind = 'province' | 'department' | 'commune';
-export type Outcome = 'ok' | 'retryable' | 'blocked' | 'drift';
-export type Severity = 'info' | 'warn' | 'critical';
+import type { Severity } from '../domain/findings.ts';
+import type { UnitKind } from '../domain/units.ts';
+import type { Outcome } from '../sources/http.ts';
 
 export interface UnitsTable {
   code: string;

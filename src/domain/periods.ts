@@ -273,3 +273,17 @@ export function parseCalendarDate(text: string): { year: number; month: number; 
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return day <= daysInMonth ? { year, month, day } : null;
 }
+
+/** Whole weeks from ISO week `a` to ISO week `b` (`2026-W45` → `2026-W49` = 4); ∞ when either is not a week. */
+export function weeksBetween(a: string, b: string): number {
+  const x = parseWeekKey(a);
+  const y = parseWeekKey(b);
+  if (!x || !y) return Number.POSITIVE_INFINITY;
+  return Math.round((mondayOfWeek(y.year, y.week, 'UTC').getTime() - mondayOfWeek(x.year, x.week, 'UTC').getTime()) / (7 * 86_400_000));
+}
+
+/** `2026-11-23`: the calendar day of an instant in a time zone. */
+export function localDateKey(instant: Date, tz: string = DEFAULT_TZ): string {
+  const p = localParts(instant, tz);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}

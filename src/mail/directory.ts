@@ -14,6 +14,7 @@ import type { Config } from '../config/load.ts';
 import type { DB } from '../db/types.ts';
 import { parseCalendarDate } from '../domain/periods.ts';
 import { knownUnits, unitProblem, type KnownUnits } from '../units/known.ts';
+import { InputError } from '../domain/errors.ts';
 
 export interface DirectoryEntry {
   unit: string;
@@ -53,9 +54,7 @@ export function addresseesFor(unitCode: string, entries: readonly DirectoryEntry
   return { to, cc };
 }
 
-export class ImportError extends Error {
-  readonly exitCode = 2;
-}
+export class ImportError extends InputError {}
 
 const email = z.email();
 

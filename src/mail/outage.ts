@@ -8,9 +8,10 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/load.ts';
 import type { DB } from '../db/types.ts';
 import { viDateTime } from '../domain/format.ts';
-import { raiseAlert, resolveAlerts, type CycleRef, type Finding } from '../alerts/lifecycle.ts';
+import { raiseAlert, resolveAlerts } from '../alerts/lifecycle.ts';
 import { writeOutbox } from './outbox.ts';
 import { renderPlainNotice } from './templates.ts';
+import type { CycleRef, Finding } from '../domain/findings.ts';
 
 export const MAIL_RULE = 'mail.failed';
 /** Ops get the note of an outage when deliveries were refused this many times after the first (the alert opens on the first). */

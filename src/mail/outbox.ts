@@ -32,3 +32,9 @@ export async function writeOutbox(
   // Already written by an earlier run of this job: the stored e-mail stands.
   return (await db.selectFrom('outbox').select('id').where('dedup_key', '=', o.dedupKey).executeTakeFirstOrThrow()).id;
 }
+
+/** Of these outbox rows of a cycle, those still to send (a row sent by an earlier run needs no job). */
+export async function pendingOf(db: Kysely<DB>, cycleId: number, ids: readonly number[]): Promise<number[]> {
+  const pending = await db.selectFrom('outbox').select('id').where('cycle_id', '=', cycleId).where('state', 'in', ['pending', 'sending']).execute();
+  return [...new Set(ids.filter((id) => pending.some((p) => p.id === id)))];
+}

@@ -11,6 +11,7 @@ import type { Config } from '../config/load.ts';
 import type { DB, OutboxRow } from '../db/types.ts';
 import type { Logger } from '../log.ts';
 import { deliver, type DeliveryResult } from './transport.ts';
+import { NotFoundError } from '../domain/errors.ts';
 
 export interface SendResult {
   outcome: 'sent' | 'already-sent' | 'temporary' | 'permanent';
@@ -18,9 +19,7 @@ export interface SendResult {
   messageId: string | null;
 }
 
-export class OutboxNotFoundError extends Error {
-  readonly exitCode = 2;
-}
+export class OutboxNotFoundError extends NotFoundError {}
 
 function messageIdFor(row: Pick<OutboxRow, 'id' | 'cycle_id'>, resend = 0): string {
   return `<outbox-${row.id}${resend ? `-resend${resend}` : ''}.cycle-${row.cycle_id ?? 0}@chiso766>`;

@@ -6,6 +6,7 @@
 import { GROUP_CODES, isGroupCode, metricDef, WHAT_TO_CHECK, type GroupCode } from '../domain/metrics.ts';
 import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
 import { viDateTime, viNumber, weekLabel } from '../domain/format.ts';
+import { escapeHtml, metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
 
 export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'repeat';
 
@@ -69,15 +70,6 @@ export interface RenderedMail {
   text: string;
 }
 
-export function esc(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 /** `Sở Tư pháp - thành phố Đồng Nai` → `Sở Tư pháp` (the province is implied in the province's mail). */
 export function shortUnitName(name: string): string {
   return name.replace(/\s+-\s+(tỉnh|thành phố|Tỉnh|Thành phố|TP\.?)\s+.+$/u, '').trim();
@@ -87,46 +79,34 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
 }
 
-function metricName(metric: string | null): string {
-  if (!metric) return '';
-  return metricDef(metric)?.short ?? metric;
-}
 
-/** `48,15/100` — maxima are whole numbers. */
-function outOf(value: number | null, max: number | null): string {
-  if (value === null) return '—';
-  return max ? `${viNumber(value)}/${max}` : viNumber(value);
-}
 
 /** A score cell: "Không phát sinh" where nothing happened (the portal's 0 is not a score). */
 function cellOf(value: number | null, max: number | null, noActivity: boolean | undefined, metric: string): string {
   if (noActivity) return metric === 'TOTAL' ? NO_ACTIVITY_LABEL : NO_GROUP_ACTIVITY_LABEL;
-  return outOf(value, max);
+  return scoreOf(value, max);
 }
 
-function trimZeros(n: number | null): string {
-  return viNumber(n).replace(/,00$/, '');
-}
 
 /** One short clause for subjects and lists: `tổng điểm 48,15/100 — dưới ngưỡng 50`. */
 export function headline(a: DigestAlert): string {
-  const label = lowerFirst(metricName(a.metric) || a.rule);
+  const label = lowerFirst(metricLabel(a.metric) || a.rule);
   if (a.event === 'resolved') {
-    return a.rule === 'floor' || a.rule === 'target' ? `${label} ${outOf(a.value, a.maxScore)} — đã trở lại trên ngưỡng` : `${label} — đã hết cảnh báo`;
+    return a.rule === 'floor' || a.rule === 'target' ? `${label} ${scoreOf(a.value, a.maxScore)} — đã trở lại trên ngưỡng` : `${label} — đã hết cảnh báo`;
   }
   switch (a.rule) {
     case 'floor':
-      return `${label} ${outOf(a.value, a.maxScore)} — dưới ngưỡng ${trimZeros(a.threshold)}`;
+      return `${label} ${scoreOf(a.value, a.maxScore)} — dưới ngưỡng ${viPoints(a.threshold)}`;
     case 'weeklyDrop':
-      return `${label} ${outOf(a.value, a.maxScore)} — giảm ${viNumber(a.previous !== null && a.value !== null ? a.previous - a.value : null)} điểm so với tuần trước`;
+      return `${label} ${scoreOf(a.value, a.maxScore)} — giảm ${viNumber(a.previous !== null && a.value !== null ? a.previous - a.value : null)} điểm so với tuần trước`;
     case 'consecutiveDeclines':
-      return `${label} ${outOf(a.value, a.maxScore)} — giảm nhiều tuần liên tiếp`;
+      return `${label} ${scoreOf(a.value, a.maxScore)} — giảm nhiều tuần liên tiếp`;
     case 'rankDrop':
       return `xếp hạng giảm từ ${a.previous} xuống ${a.value}`;
     case 'nationalRankDrop':
       return `xếp hạng toàn quốc giảm từ ${a.previous} xuống ${a.value}/34`;
     case 'target':
-      return `${label} ${outOf(a.value, a.maxScore)} — chưa đạt chỉ tiêu ${trimZeros(a.threshold)}`;
+      return `${label} ${scoreOf(a.value, a.maxScore)} — chưa đạt chỉ tiêu ${viPoints(a.threshold)}`;
     case 'reconciliation':
       return `${label}: số liệu Cổng tỉnh và Cổng quốc gia chênh lệch`;
     case 'noActivity':
@@ -170,7 +150,7 @@ function changeHtml(cur: number | null, prev: number | null): string {
   if (cur === null || prev === null) return '—';
   const d = cur - prev;
   if (Math.abs(d) < 0.005) return '<span style="color:#555555;">0,00</span>';
-  return d > 0 ? `<span style="color:#1a7f37;">▲ ${esc(viNumber(d))}</span>` : `<span style="color:#c62828;">▼ ${esc(viNumber(-d))}</span>`;
+  return d > 0 ? `<span style="color:#1a7f37;">▲ ${escapeHtml(viNumber(d))}</span>` : `<span style="color:#c62828;">▼ ${escapeHtml(viNumber(-d))}</span>`;
 }
 
 function changeText(cur: number | null, prev: number | null): string {
@@ -211,7 +191,7 @@ function checks(u: DigestUnit): string[] {
         .filter((r) => isGroupCode(r.metric) && !r.noActivity && r.current !== null && r.max)
         .sort((a, b) => a.current! / a.max! - b.current! / b.max!)
         .slice(0, 2);
-      if (low.length) out.push(`Tổng điểm: không nhóm nào giảm so với lần trước; các nhóm đạt tỷ lệ điểm thấp nhất là ${low.map((r) => `${metricDef(r.metric)!.short} (${outOf(r.current, r.max)})`).join(', ')}`);
+      if (low.length) out.push(`Tổng điểm: không nhóm nào giảm so với lần trước; các nhóm đạt tỷ lệ điểm thấp nhất là ${low.map((r) => `${metricDef(r.metric)!.short} (${scoreOf(r.current, r.max)})`).join(', ')}`);
     }
   }
   for (const g of GROUP_CODES) if (groups.has(g)) out.push(`${groupName(g)}: kiểm tra ${WHAT_TO_CHECK[g]}`);
@@ -224,21 +204,21 @@ function alertLine(a: DigestAlert): string {
 
 function unitHtml(u: DigestUnit): string {
   const alerts = u.alerts
-    .map((a) => `<li style="margin:2px 0;color:${a.event === 'resolved' ? '#1a7f37' : a.severity === 'critical' ? '#c62828' : '#8a5a00'};">${esc(alertLine(a))}</li>`)
+    .map((a) => `<li style="margin:2px 0;color:${a.event === 'resolved' ? '#1a7f37' : a.severity === 'critical' ? '#c62828' : '#8a5a00'};">${escapeHtml(alertLine(a))}</li>`)
     .join('');
   const rows = u.rows
     .map(
       (r) =>
-        `<tr><td style="${CELL}">${esc(metricName(r.metric))}${r.metric === 'TOTAL' ? '' : ` <span style="color:#777777;">(${esc(r.metric)})</span>`}</td>` +
-        `<td style="${NUM}">${esc(cellOf(r.current, r.max, r.noActivity, r.metric))}</td><td style="${NUM}">${esc(cellOf(r.previous, r.max, r.previousNoActivity, r.metric))}</td>` +
-        `<td style="${NUM}">${r.noActivity || r.previousNoActivity ? '—' : changeHtml(r.current, r.previous)}</td><td style="${NUM}">${esc(r.threshold === null ? '—' : trimZeros(r.threshold))}</td><td style="${NUM}">${esc(rankText(r))}</td></tr>`,
+        `<tr><td style="${CELL}">${escapeHtml(metricLabel(r.metric))}${r.metric === 'TOTAL' ? '' : ` <span style="color:#777777;">(${escapeHtml(r.metric)})</span>`}</td>` +
+        `<td style="${NUM}">${escapeHtml(cellOf(r.current, r.max, r.noActivity, r.metric))}</td><td style="${NUM}">${escapeHtml(cellOf(r.previous, r.max, r.previousNoActivity, r.metric))}</td>` +
+        `<td style="${NUM}">${r.noActivity || r.previousNoActivity ? '—' : changeHtml(r.current, r.previous)}</td><td style="${NUM}">${escapeHtml(r.threshold === null ? '—' : viPoints(r.threshold))}</td><td style="${NUM}">${escapeHtml(rankText(r))}</td></tr>`,
     )
     .join('');
   const todo = checks(u)
-    .map((c) => `<li style="margin:2px 0;">${esc(c)}</li>`)
+    .map((c) => `<li style="margin:2px 0;">${escapeHtml(c)}</li>`)
     .join('');
   return (
-    `<h2 style="font-size:16px;margin:20px 0 6px 0;">${esc(u.name)} <span style="color:#777777;font-weight:normal;">(${esc(u.code)})</span></h2>` +
+    `<h2 style="font-size:16px;margin:20px 0 6px 0;">${escapeHtml(u.name)} <span style="color:#777777;font-weight:normal;">(${escapeHtml(u.code)})</span></h2>` +
     `<ul style="margin:0 0 8px 18px;padding:0;">${alerts}</ul>` +
     `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse;"><tr><th style="${HEAD}">Chỉ số</th><th style="${HEAD}">Tuần này</th><th style="${HEAD}">Tuần trước</th><th style="${HEAD}">Thay đổi</th><th style="${HEAD}">Ngưỡng</th><th style="${HEAD}">Xếp hạng</th></tr>${rows}</table>` +
     (todo ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Cần kiểm tra</p><ul style="margin:0 0 8px 18px;padding:0;">${todo}</ul>` : '')
@@ -249,7 +229,7 @@ function unitText(u: DigestUnit): string {
   const lines = [`${u.name} (${u.code})`, ...u.alerts.map((a) => `  - ${alertLine(a)}`), '', '  Chỉ số | Tuần này | Tuần trước | Thay đổi | Ngưỡng | Xếp hạng'];
   for (const r of u.rows)
     lines.push(
-      `  ${metricName(r.metric)} | ${cellOf(r.current, r.max, r.noActivity, r.metric)} | ${cellOf(r.previous, r.max, r.previousNoActivity, r.metric)} | ${r.noActivity || r.previousNoActivity ? '—' : changeText(r.current, r.previous)} | ${r.threshold === null ? '—' : trimZeros(r.threshold)} | ${rankText(r)}`,
+      `  ${metricLabel(r.metric)} | ${cellOf(r.current, r.max, r.noActivity, r.metric)} | ${cellOf(r.previous, r.max, r.previousNoActivity, r.metric)} | ${r.noActivity || r.previousNoActivity ? '—' : changeText(r.current, r.previous)} | ${r.threshold === null ? '—' : viPoints(r.threshold)} | ${rankText(r)}`,
     );
   const todo = checks(u);
   if (todo.length) lines.push('', '  Cần kiểm tra:', ...todo.map((c) => `  - ${c}`));
@@ -258,7 +238,7 @@ function unitText(u: DigestUnit): string {
 
 function frame(title: string, body: string): string {
   return (
-    `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${esc(title)}</title></head>` +
+    `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;color:#222222;background:#ffffff;">${body}</body></html>`
   );
 }
@@ -268,11 +248,11 @@ export function renderDigest(m: DigestModel): RenderedMail {
   const captured = viDateTime(m.capturedAt, m.timezone);
   const previous = m.previousCapturedAt ? viDateTime(m.previousCapturedAt, m.timezone) : null;
   const intro = `Kết quả Bộ chỉ số 766 (${m.periodLabel}) của ${m.provinceName} trên Cổng Dịch vụ công quốc gia, thu thập lúc ${captured}${previous ? `, so với lần thu thập ${previous}` : ''}.`;
-  const notes = m.notes.map((n) => `<p style="margin:4px 0;color:#8a5a00;">${esc(n)}</p>`).join('');
-  const footer = `Số liệu lấy từ <a href="${esc(m.portalUrl)}" style="color:#0b57d0;">${esc(m.portalUrl)}</a> (thời gian theo giờ Việt Nam). Thư gửi tự động bởi chiso766; vui lòng không trả lời thư này.`;
+  const notes = m.notes.map((n) => `<p style="margin:4px 0;color:#8a5a00;">${escapeHtml(n)}</p>`).join('');
+  const footer = `Số liệu lấy từ <a href="${escapeHtml(m.portalUrl)}" style="color:#0b57d0;">${escapeHtml(m.portalUrl)}</a> (thời gian theo giờ Việt Nam). Thư gửi tự động bởi chiso766; vui lòng không trả lời thư này.`;
   const html = frame(
     subject,
-    `<p style="margin:0 0 8px 0;">${esc(intro)}</p>${notes}${m.units.map(unitHtml).join('')}<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">${footer}</p>`,
+    `<p style="margin:0 0 8px 0;">${escapeHtml(intro)}</p>${notes}${m.units.map(unitHtml).join('')}<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">${footer}</p>`,
   );
   const text = [
     intro,
@@ -291,9 +271,9 @@ export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
   const items = m.alerts.map((a) => `${EVENT_LABEL[a.event]} — ${a.rule}${a.unitCode ? ` ${a.unitCode}` : ''}${a.metric ? ` ${a.metric}` : ''}: ${a.detail}`);
   const html = frame(
     subject,
-    (m.summaryLine ? `<p style="margin:0 0 8px 0;font-weight:bold;">${esc(m.summaryLine)}</p>` : '') +
-      (items.length ? `<ul style="margin:0 0 8px 18px;padding:0;">${items.map((i) => `<li style="margin:2px 0;">${esc(i)}</li>`).join('')}</ul>` : '') +
-      (m.notes.length ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Ghi chú</p><ul style="margin:0 0 8px 18px;padding:0;">${m.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '') +
+    (m.summaryLine ? `<p style="margin:0 0 8px 0;font-weight:bold;">${escapeHtml(m.summaryLine)}</p>` : '') +
+      (items.length ? `<ul style="margin:0 0 8px 18px;padding:0;">${items.map((i) => `<li style="margin:2px 0;">${escapeHtml(i)}</li>`).join('')}</ul>` : '') +
+      (m.notes.length ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Ghi chú</p><ul style="margin:0 0 8px 18px;padding:0;">${m.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '') +
       `<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">chiso766 — xem thêm: <code>chiso766 alerts --state open</code>, <code>chiso766 jobs failed</code>.</p>`,
   );
   const text = [...(m.summaryLine ? [m.summaryLine, ''] : []), ...items.map((i) => `- ${i}`), ...(m.notes.length ? ['', 'Ghi chú:', ...m.notes.map((n) => `- ${n}`)] : []), ''].join('\n');
@@ -302,6 +282,6 @@ export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
 
 /** A short plain notice (ops): a subject and a few lines, as HTML and text. */
 export function renderPlainNotice(m: { subject: string; lines: readonly string[] }): RenderedMail {
-  const html = frame(m.subject, m.lines.map((l) => `<p style="margin:0 0 8px 0;">${esc(l)}</p>`).join(''));
+  const html = frame(m.subject, m.lines.map((l) => `<p style="margin:0 0 8px 0;">${escapeHtml(l)}</p>`).join(''));
   return { subject: m.subject, html, text: m.lines.join('\n') + '\n' };
 }

@@ -2,7 +2,10 @@
 import type { Job } from 'bullmq';
 import { QUEUE_NAMES, type QueueName } from './names.ts';
 import type { Runtime } from './runtime.ts';
-import { failedJobInfo, type FailedJobInfo } from './wait.ts';
+import { failedJobInfo } from './wait.ts';
+import type { FailedJobInfo } from '../cycle/summary.ts';
+import { reopenCycle } from '../cycle/store.ts';
+import { NotFoundError } from '../domain/errors.ts';
 
 export async function listFailedJobs(rt: Runtime): Promise<FailedJobInfo[]> {
   const out: FailedJobInfo[] = [];
@@ -13,9 +16,7 @@ export async function listFailedJobs(rt: Runtime): Promise<FailedJobInfo[]> {
   return out.sort((a, b) => (a.finishedOn ?? '').localeCompare(b.finishedOn ?? ''));
 }
 
-export class JobNotFoundError extends Error {
-  readonly exitCode = 2;
-}
+export class JobNotFoundError extends NotFoundError {}
 
 /** Retry failed jobs by id (any queue) or all of them. Returns what was retried. */
 export async function retryFailedJobs(rt: Runtime, which: { ids?: readonly string[]; all?: boolean }): Promise<FailedJobInfo[]> {
@@ -49,7 +50,7 @@ export async function retryFailedJobs(rt: Runtime, which: { ids?: readonly strin
     await job.retry('failed');
     rt.log.info({ job: job.id, queue: name }, `retrying ${name} job ${job.id}`);
     retried.push(info);
-    if (info.cycleId) await rt.db.updateTable('cycles').set({ state: 'running', finished_at: null }).where('id', '=', info.cycleId).where('state', '=', 'failed').execute();
+    if (info.cycleId) await reopenCycle(rt.db, info.cycleId);
   }
   return retried;
 }

@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { log as rootLog, type Logger } from '../log.ts';
+import { ExplainedError } from '../domain/errors.ts';
 
 export type RedisRole = 'queue' | 'worker' | 'admin';
 
@@ -16,21 +17,20 @@ export function reconnectDelay(times: number): number {
 }
 
 /** Shared outage state of every connection of this process: one line per change. */
-const outage = { down: new Set<string>(), since: 0 };
+const outage = { down: false, since: 0 };
 
-function watch(redis: Redis, name: string, safeUrl: string, log: Logger): void {
+function watch(redis: Redis, safeUrl: string, log: Logger): void {
   redis.on('error', (err: Error) => {
-    if (outage.down.has(name)) return;
-    const first = outage.down.size === 0;
-    outage.down.add(name);
-    if (first) {
-      outage.since = Date.now();
-      log.warn({ redis: safeUrl, err: err.message }, `Redis unreachable at ${safeUrl} (${err.message}): jobs wait, reconnecting every ≤ 5 s`);
-    }
+    if (outage.down) return;
+    outage.down = true;
+    outage.since = Date.now();
+    log.warn({ redis: safeUrl, err: err.message }, `Redis unreachable at ${safeUrl} (${err.message}): jobs wait, reconnecting every ≤ 5 s`);
   });
   redis.on('ready', () => {
-    if (!outage.down.delete(name)) return;
-    if (outage.down.size === 0) log.info({ redis: safeUrl, downSeconds: Math.round((Date.now() - outage.since) / 1000) }, `Redis reachable again at ${safeUrl} after ${Math.round((Date.now() - outage.since) / 1000)} s`);
+    if (!outage.down) return;
+    outage.down = false;
+    const s = Math.round((Date.now() - outage.since) / 1000);
+    log.info({ redis: safeUrl, downSeconds: s }, `Redis reachable again at ${safeUrl} after ${s} s`);
   });
 }
 
@@ -53,7 +53,7 @@ export function redisConnection(url: string, role: RedisRole, log: Logger = root
     retryStrategy: reconnectDelay,
     lazyConnect: false,
   });
-  watch(redis, `${name}#${Math.random().toString(36).slice(2, 8)}`, safeRedisUrl(url), log);
+  watch(redis, safeRedisUrl(url), log);
   return redis;
 }
 
@@ -75,6 +75,4 @@ export async function assertRedis(redis: Redis, url: string): Promise<void> {
   }
 }
 
-export class RedisUnavailableError extends Error {
-  readonly exitCode = 1;
-}
+export class RedisUnavailableError extends ExplainedError {}

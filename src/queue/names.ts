@@ -1,10 +1,5 @@
 /** Queue names and job ids: the one place they are spelled. */
 
-/** Redis key prefix of every queue (CHISO766_QUEUE_PREFIX overrides it, e.g. to isolate tests). */
-export function queuePrefix(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CHISO766_QUEUE_PREFIX || 'chiso766';
-}
-
 export const QUEUE_NAMES = ['fetch', 'ingest', 'evaluate', 'notify', 'send'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 

@@ -4,8 +4,11 @@
  * clock is Redis's (TIME), so machines with skewed clocks still agree.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { sleep, type Politeness } from '../portal/http.ts';
+import { Redis } from 'ioredis';
+import type { Config } from '../config/load.ts';
+import type { Logger } from '../log.ts';
+import { LocalPoliteness, sleep, type Politeness } from '../sources/http.ts';
+import { safeRedisUrl, withTimeout } from './connection.ts';
 
 // KEYS[1] lock, KEYS[2] last end (ms); ARGV token, delay ms, lock ttl ms.
 // Returns 0 when the lock is taken, else how long to wait (ms).
@@ -62,5 +65,23 @@ export class RedisPoliteness implements Politeness {
       clearInterval(renew);
       await this.redis.eval(RELEASE, 2, lock, last, token);
     };
+  }
+}
+
+/**
+ * The politeness of a command outside the workers (`capture`, `backfill`): the workers' own — the
+ * Redis lock per host — whenever Redis answers, so a manual capture beside a worker's cycle never
+ * doubles the request rate toward the portal; process-local only when Redis is not there.
+ */
+export async function commandPoliteness(config: Config, log: Logger): Promise<{ politeness: Politeness; shared: boolean; close(): void }> {
+  const redis = new Redis(config.env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => (n > 3 ? null : 200 * n) });
+  redis.on('error', () => undefined);
+  try {
+    await withTimeout(redis.connect(), 2500, 'Redis');
+    return { politeness: new RedisPoliteness(redis, config.env.httpDelayMs, config.env.queuePrefix), shared: true, close: () => redis.disconnect() };
+  } catch (e) {
+    redis.disconnect();
+    log.warn({ redis: safeRedisUrl(config.env.redisUrl), err: (e as Error).message }, `Redis not reachable (${(e as Error).message}): requests are spaced within this process only — do not run a capture while a worker fetches`);
+    return { politeness: new LocalPoliteness(config.env.httpDelayMs), shared: false, close: () => undefined };
   }
 }

@@ -8,12 +8,12 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/load.ts';
 import type { DB } from '../db/types.ts';
 import { log as rootLog, type Logger } from '../log.ts';
-import { createPortalHttp } from '../portal/client.ts';
-import type { PortalHttp } from '../portal/http.ts';
+import { createPortalHttp } from '../sources/client.ts';
+import type { PortalHttp } from '../sources/http.ts';
 import { assertRedis, isConnectionError, redisConnection, withTimeout } from './connection.ts';
-import { QUEUE_NAMES, queuePrefix, type QueueName } from './names.ts';
+import { QUEUE_NAMES, type QueueName } from './names.ts';
 import { RedisPoliteness } from './politeness.ts';
-import { ProvincialClient } from '../portal/provincial/index.ts';
+import type { Source, Transport } from '../sources/source.ts';
 
 export interface Runtime {
   config: Config;
@@ -28,8 +28,8 @@ export interface Runtime {
   /** The queue-role connection (also used for the politeness limiter and admin commands). */
   redis: Redis;
   now: () => Date;
-  /** The provincial portal's client (one token cache per process); throws if none is configured. */
-  provincialClient(): ProvincialClient;
+  /** How a source's requests travel (built once per process: a provincial token is cached). */
+  transport(source: Source): Transport;
   close(): Promise<void>;
 }
 
@@ -37,12 +37,12 @@ export interface RuntimeOptions {
   now?: () => Date;
   log?: Logger;
   http?: PortalHttp;
-  /** Queue key prefix (default: CHISO766_QUEUE_PREFIX or `chiso766`). */
+  /** Queue key prefix (default: the configured CHISO766_QUEUE_PREFIX). */
   prefix?: string;
 }
 
 export async function createRuntime(config: Config, db: Kysely<DB>, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const prefix = opts.prefix ?? queuePrefix();
+  const prefix = opts.prefix ?? config.env.queuePrefix;
   const logger = opts.log ?? rootLog();
   const instance = (await db.selectFrom('installation').select('id').executeTakeFirstOrThrow()).id;
   const redis = redisConnection(config.env.redisUrl, 'queue', logger);
@@ -62,17 +62,12 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
   for (const q of Object.values(queues)) q.on('error', onError);
   flow.on('error', onError);
   const http = opts.http ?? createPortalHttp(config, new RedisPoliteness(redis, config.env.httpDelayMs, prefix));
-  let provincial: ProvincialClient | null = null;
+  const transports = new Map<string, Transport>();
   return {
-    provincialClient: () => {
-      if (!config.provincial) throw new Error('no provincial portal configured');
-      provincial ??= new ProvincialClient(http, config.provincial, {
-        clientId: config.env.provincialClientId,
-        clientSecret: config.env.provincialClientSecret,
-        username: config.env.provincialUsername,
-        password: config.env.provincialPassword,
-      });
-      return provincial;
+    transport: (source) => {
+      let t = transports.get(source.name);
+      if (!t) transports.set(source.name, (t = source.transport?.(http, config) ?? http));
+      return t;
     },
     config,
     db,

@@ -5,20 +5,24 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Cycle } from '../db/types.ts';
 import { deadlineInWeek, parsePeriodKey, parseWeekKey } from '../domain/periods.ts';
-import { endpointUrl } from '../portal/dvcqg/endpoints.ts';
-import { fetchDvcqgRequest, fetchProvincialRequest, type FetchResult } from '../snapshots/capture.ts';
+import { fetchRequest, retryPolicy, type FetchResult } from '../snapshots/fetch.ts';
 import { ingestCapture } from '../snapshots/ingest.ts';
-import { raiseAlert, type CycleRef, type Finding } from '../alerts/lifecycle.ts';
+import { sourceOf } from '../sources/index.ts';
+import { decideFreshness } from '../cycle/freshness.ts';
+import { CYCLE_SOURCE } from '../cycle/plan.ts';
+import { captureOf, loadCycle, provinceSnapshotsOfCapture, setCycleState, settleCapture } from '../cycle/store.ts';
+import { raiseAlert } from '../alerts/lifecycle.ts';
 import { endMailOutage, MAIL_RULE, raiseMailOutage } from '../mail/outage.ts';
-import { settleCycle } from './settle.ts';
+import { settleCycle } from '../cycle/store.ts';
 import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../alerts/source.ts';
 import { evaluateNational, evaluateProvince } from '../alerts/evaluate.ts';
 import { queueDigests } from '../mail/notify.ts';
 import { markOutboxFailed, sendOutboxRow } from '../mail/send.ts';
-import { scheduleRecheck, setCycleState, type CycleJobData, type EvaluateJobData, type FetchJobData, type IngestJobData, type SendJobData } from './cycle.ts';
+import { scheduleRecheck } from './enqueue.ts';
+import { jobOptions, type CycleJobData, type EvaluateJobData, type FetchJobData, type IngestJobData, type SendJobData } from './flow.ts';
 import { sendJobId } from './names.ts';
 import type { Runtime } from './runtime.ts';
-import { jobOptions } from './cycle.ts';
+import type { CycleRef, Finding } from '../domain/findings.ts';
 
 /**
  * A portal or mail server answered badly: the attempt counts (backoff of its queue). Kept apart
@@ -28,102 +32,98 @@ export class AttemptFailed extends Error {
   override readonly name = 'AttemptFailed';
 }
 
-async function loadCycle(rt: Runtime, id: number): Promise<Cycle> {
-  return rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
 function cycleRef(rt: Runtime, cycle: Cycle): CycleRef {
   return { id: cycle.id, week: cycle.week, at: rt.now() };
 }
 
-/** fetch: one portal request into the raw archive. Retryable → throw (BullMQ retries with backoff); blocked/drift → stop now and tell ops. */
-export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<FetchResult> {
-  const { captureId, spec, cycleId } = job.data;
+/**
+ * fetch: one request into the raw archive, through THE fetch skeleton. The retry policy is the one
+ * `capture` uses too: retryable → throw (BullMQ retries with backoff); blocked/drift → stop now and
+ * tell ops.
+ */
+export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<Omit<FetchResult, 'archived' | 'bodies'>> {
+  const { captureId, request, cycleId } = job.data;
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
-  const result =
-    job.data.source === 'provincial'
-      ? await fetchProvincialRequest(rt.db, rt.provincialClient(), rt.config.provincial!, captureId, job.data.spec, attempt)
-      : await fetchDvcqgRequest(rt.db, rt.http, rt.config.env.dvcqgBaseUrl, captureId, job.data.spec, attempt);
-  if (result.outcome === 'ok') {
+  const source = sourceOf(job.data.source);
+  const result = await fetchRequest({ db: rt.db, source, transport: rt.transport(source), config: rt.config }, captureId, request, attempt);
+  const decision = retryPolicy(result.outcome, attempt, maxAttempts);
+  if (decision === 'done') {
     await result.archived;
-    const { archived: _done, ...summary } = result;
+    const { archived: _done, bodies: _bodies, ...summary } = result;
     return summary;
   }
-  rt.log.warn({ job: job.id, request: spec.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
-  if (result.outcome === 'retryable' && attempt < maxAttempts) throw new AttemptFailed(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
-  const cycle = await loadCycle(rt, cycleId);
+  rt.log.warn({ job: job.id, request: request.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
+  if (decision === 'retry') throw new AttemptFailed(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
+  const cycle = await loadCycle(rt.db, cycleId);
   await raiseCaptureProblem(rt.db, cycleRef(rt, cycle), {
     outcome: result.outcome as 'blocked' | 'drift' | 'retryable',
-    scope: spec.scope,
-    endpoint: spec.endpoint,
-    requestKey: spec.key,
+    scope: request.scope,
+    endpoint: request.endpoint,
+    requestKey: request.key,
     detail: result.detail,
     periodKey: cycle.period_key,
-    url: job.data.source === 'provincial' ? job.data.spec.request.url : endpointUrl(rt.config.env.dvcqgBaseUrl, job.data.spec.endpoint),
+    url: source.page(request, 1, rt.config).request.url,
     status: result.status,
     attempts: attempt,
   });
-  if (result.outcome === 'retryable') throw new AttemptFailed(`${result.detail} — gave up after ${attempt} attempts`);
+  if (decision === 'give-up') throw new AttemptFailed(`${result.detail} — gave up after ${attempt} attempts`);
   throw new UnrecoverableError(`${result.outcome}: ${result.detail} — not retried automatically; fix the cause, then \`chiso766 jobs retry\``);
 }
 
 /** ingest: one scope of a capture → its snapshot (scopes of a national cycle ingest in parallel). */
 export async function ingestStage(rt: Runtime, job: Job<IngestJobData>) {
-  const report = await ingestCapture(rt.db, job.data.captureId, { scope: job.data.scope, provincial: rt.config.provincial });
-  if (job.data.source === 'dvcqg') {
-    const cycle = await loadCycle(rt, job.data.cycleId);
-    await resolveCaptureProblems(rt.db, cycleRef(rt, cycle), [job.data.scope]);
-  }
+  const report = await ingestCapture(rt.db, job.data.captureId, { scope: job.data.scope, config: rt.config });
+  await settleCapture(rt.db, job.data.captureId);
+  if (job.data.source === CYCLE_SOURCE) await resolveCaptureProblems(rt.db, cycleRef(rt, await loadCycle(rt.db, job.data.cycleId)), [job.data.scope]);
   return { scope: job.data.scope, snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, notes: report.notes.length };
 }
 
 /** evaluate: the national ranking, or one province's rules (skipped when its figures are stale). */
 export async function evaluateStage(rt: Runtime, job: Job<EvaluateJobData>) {
-  const cycle = await loadCycle(rt, job.data.cycleId);
-  const period = parsePeriodKey(cycle.period_key)!;
-  const c = { cycle: cycleRef(rt, cycle), captureId: job.data.captureId, period };
+  const cycle = await loadCycle(rt.db, job.data.cycleId);
+  const c = { cycle: cycleRef(rt, cycle), captureId: job.data.captureId, period: parsePeriodKey(cycle.period_key)! };
   const result = job.data.scope === 'national' ? await evaluateNational(rt.db, rt.config, c) : await evaluateProvince(rt.db, rt.config, { ...c, province: job.data.scope });
   return { scope: job.data.scope, evaluated: result.provinces.length > 0, ...result };
 }
 
 /**
- * Freshness gate, in the cycle's root job: when every province snapshot of this capture is
- * identical to the previous one (the portal did not recalculate), look again later until the
- * week's deadline, then alert ops. Units are never evaluated on stale data (see evaluateProvince).
+ * Freshness gate, in the cycle's root job (the decision is cycle/freshness.ts): when the portal did
+ * not recalculate, look again later until the week's deadline, then alert ops. Units are never
+ * evaluated on stale data (see evaluateProvince).
  */
 async function freshnessGate(rt: Runtime, cycle: Cycle, captureId: number, attempt: number): Promise<{ state: 'fresh' | 'rechecking' | 'stale'; recheckAt?: string }> {
-  const capture = await rt.db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirstOrThrow();
-  const provinceSnaps = (await rt.db.selectFrom('snapshots').selectAll().where('capture_id', '=', capture.id).execute()).filter((s) => s.scope !== 'national');
-  if (provinceSnaps.length === 0 || !provinceSnaps.every((s) => s.unchanged)) return { state: 'fresh' };
+  const provinceSnaps = await provinceSnapshotsOfCapture(rt.db, captureId);
   const wk = parseWeekKey(cycle.week)!;
   const deadline = deadlineInWeek(rt.config.jobs.freshness.deadline, wk.year, wk.week, rt.config.schedule.timezone);
-  const recheckMs = rt.config.jobs.freshness.recheckEveryMinutes * 60_000;
-  if (rt.now().getTime() + recheckMs <= deadline.getTime()) {
-    const next = await scheduleRecheck(rt, cycle, attempt + 1, recheckMs);
-    await setCycleState(rt, cycle.id, 'rechecking', { recheck: { attempt: attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() } });
+  const decision = decideFreshness(provinceSnaps, { now: rt.now(), deadline, recheckEveryMs: rt.config.jobs.freshness.recheckEveryMinutes * 60_000 });
+  if (decision.state === 'fresh') return { state: 'fresh' };
+  if (decision.state === 'recheck') {
+    const next = await scheduleRecheck(rt, cycle, attempt + 1, decision.at.getTime() - rt.now().getTime());
+    await setCycleState(rt.db, rt.now(), cycle.id, 'rechecking', { recheck: { attempt: attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() } });
     rt.log.info({ cycle: cycle.key, at: next.at, deadline }, `portal has not recalculated yet: re-check at ${next.at.toISOString()} (deadline ${deadline.toISOString()})`);
     return { state: 'rechecking', recheckAt: next.at.toISOString() };
   }
+  const capture = (await captureOf(rt.db, captureId))!;
   const base = await rt.db.selectFrom('snapshots').select('captured_at').where('id', '=', provinceSnaps[0]!.same_as_snapshot_id ?? -1).executeTakeFirst();
   for (const s of provinceSnaps) {
     await raiseAlert(rt.db, cycleRef(rt, cycle), staleFinding({ scope: s.scope, periodKey: cycle.period_key, since: base?.captured_at ?? null, deadline, capturedAt: capture.captured_at }));
   }
-  await setCycleState(rt, cycle.id, 'stale', { stale: { deadline: deadline.toISOString() } });
+  await setCycleState(rt.db, rt.now(), cycle.id, 'stale', { stale: { deadline: deadline.toISOString() } });
   return { state: 'stale' };
 }
 
 /** notify: digests → outbox (one row per recipient), then one send job per row. */
 export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
-  let cycle = await loadCycle(rt, job.data.cycleId);
+  let cycle = await loadCycle(rt.db, job.data.cycleId);
   const gate = await freshnessGate(rt, cycle, job.data.captureId, job.data.attempt);
-  cycle = await loadCycle(rt, job.data.cycleId);
+  cycle = await loadCycle(rt.db, job.data.cycleId);
   const outboxIds = await queueDigests(rt.db, rt.config, { cycleId: cycle.id, captureId: job.data.captureId, now: rt.now() });
   for (const id of outboxIds) await queueSend(rt, id, cycle.id);
   if (gate.state === 'fresh' && (cycle.state === 'running' || cycle.state === 'failed' || cycle.state === 'rechecking')) {
     // Complete once every e-mail it owes is sent (settleCycle, again after each send).
-    await setCycleState(rt, cycle.id, 'running', { notified: true });
-    await settleCycle(rt, cycle.id);
+    await setCycleState(rt.db, rt.now(), cycle.id, 'running', { notified: true });
+    await settleCycle(rt.db, rt.now(), cycle.id);
   }
   return { freshness: gate.state, recheckAt: gate.recheckAt ?? null, queued: outboxIds.length };
 }
@@ -144,14 +144,14 @@ function ops(rt: Runtime, cycle: Cycle | null): CycleRef {
 export async function sendStage(rt: Runtime, job: Job<SendJobData>) {
   const attempt = job.attemptsMade + 1;
   const r = await sendOutboxRow(rt.db, rt.config, job.data.outboxId, { attempt, log: rt.log });
-  const cycle = job.data.cycleId ? await loadCycle(rt, job.data.cycleId) : null;
+  const cycle = job.data.cycleId ? await loadCycle(rt.db, job.data.cycleId) : null;
   if (r.outcome === 'sent' || r.outcome === 'already-sent') {
     const note = await endMailOutage(rt.db, rt.config, ops(rt, cycle));
     if (note !== null) {
       rt.log.info({ outbox: note }, 'mail flows again: the outage alert is resolved and ops get a note of it');
       await queueSend(rt, note, null);
     }
-    if (cycle) await settleCycle(rt, cycle.id);
+    if (cycle) await settleCycle(rt.db, rt.now(), cycle.id);
     return r;
   }
   if (r.outcome === 'temporary') {

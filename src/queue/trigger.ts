@@ -4,7 +4,7 @@
  * the cycles table makes sure only one cycle exists per week.
  */
 import { schedule, type ScheduledTask } from 'node-cron';
-import { enqueueCycle } from './cycle.ts';
+import { enqueueCycle } from './enqueue.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Trigger {

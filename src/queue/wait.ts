@@ -1,22 +1,16 @@
 /**
- * Waiting for a cycle (run-once, jobs retry --wait) and summarising it from the database.
+ * Waiting for a cycle (run-once, jobs retry --wait): its jobs' states in Redis and its e-mails in
+ * the outbox, until it is done, a job gave up, or the wait is over.
  */
 import type { Job } from 'bullmq';
+import { cyclePlan } from '../cycle/plan.ts';
+import type { FailedJobInfo } from '../cycle/summary.ts';
 import type { Cycle } from '../db/types.ts';
-import { cyclePlan, flowJobIds } from './cycle.ts';
+import { flowJobIds } from './flow.ts';
 import { cycleJobStem, sendJobId, type QueueName } from './names.ts';
 import { withTimeout } from './connection.ts';
 import type { Runtime } from './runtime.ts';
 
-export interface FailedJobInfo {
-  id: string;
-  name: string;
-  queue: string;
-  attempts: number;
-  failedReason: string;
-  finishedOn: string | null;
-  cycleId: number | null;
-}
 
 export function failedJobInfo(queue: string, job: Job): FailedJobInfo {
   return {
@@ -134,50 +128,4 @@ export async function waitForCycle(
     if (Date.now() > until) return { state: 'timeout', failedJobs: [], left: last?.left ?? { jobs: ['(no answer from Redis / PostgreSQL)'], emails: 0 } };
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }
-}
-
-export interface CycleSummary {
-  cycle: string;
-  cycleId: number;
-  week: string;
-  period: string;
-  state: string;
-  captures: number;
-  snapshots: number;
-  unchanged: number;
-  observations: number;
-  alerts: { opened: number; kept: number; resolved: number };
-  emails: { queued: number; sent: number; waiting: number; failed: number };
-  failedJobs: FailedJobInfo[];
-  recheckAt: string | null;
-}
-
-export async function cycleSummary(rt: Runtime, cycleId: number, failedJobs: FailedJobInfo[] = []): Promise<CycleSummary> {
-  const db = rt.db;
-  const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', cycleId).executeTakeFirstOrThrow();
-  const captures = await db.selectFrom('captures').select('id').where('cycle_id', '=', cycleId).execute();
-  const captureIds = captures.map((c) => c.id);
-  const snaps = captureIds.length ? await db.selectFrom('snapshots').select(['unchanged', 'observation_count']).where('capture_id', 'in', captureIds).execute() : [];
-  const events = await db.selectFrom('alert_events').select(['event']).where('cycle_id', '=', cycleId).execute();
-  const outbox = await db.selectFrom('outbox').select(['state']).where('cycle_id', '=', cycleId).execute();
-  const summary = (cycle.summary ?? {}) as { recheck?: { at?: string } };
-  return {
-    cycle: cycle.key,
-    cycleId: cycle.id,
-    week: cycle.week,
-    period: cycle.period_key,
-    state: cycle.state,
-    captures: captures.length,
-    snapshots: snaps.length,
-    unchanged: snaps.filter((s) => s.unchanged).length,
-    observations: snaps.reduce((n, s) => n + (s.unchanged ? 0 : s.observation_count), 0),
-    alerts: {
-      opened: events.filter((e) => e.event === 'opened').length,
-      kept: events.filter((e) => e.event === 'kept' || e.event === 'escalated' || e.event === 'deescalated').length,
-      resolved: events.filter((e) => e.event === 'resolved').length,
-    },
-    emails: { queued: outbox.length, sent: outbox.filter((o) => o.state === 'sent').length, waiting: outbox.filter((o) => o.state === 'pending' || o.state === 'sending').length, failed: outbox.filter((o) => o.state === 'failed').length },
-    failedJobs,
-    recheckAt: cycle.state === 'rechecking' ? (summary.recheck?.at ?? null) : null,
-  };
 }

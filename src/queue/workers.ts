@@ -10,7 +10,7 @@ import { infraRetryDelay, isInfraOutage, MAX_INFRA_WAITS } from './transient.ts'
 import { AttemptFailed } from './stages.ts';
 import { isConnectionError, redisConnection, withTimeout } from './connection.ts';
 import { mailRetryDelay, MAIL_BACKOFF } from './mail-retry.ts';
-import { settleCycle } from './settle.ts';
+import { settleCycle } from '../cycle/store.ts';
 import { jobDuration, jobsCompleted, jobsFailed } from './metrics.ts';
 import { QUEUE_NAMES, type QueueName } from './names.ts';
 import type { Runtime } from './runtime.ts';
@@ -52,14 +52,9 @@ export interface RunningWorkers {
   close(graceMs?: number): Promise<void>;
 }
 
-export function lockDurationFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const v = Number(env.CHISO766_JOB_LOCK_MS);
-  return Number.isFinite(v) && v >= 1000 ? v : 30_000;
-}
-
 export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promise<RunningWorkers> {
   const processors = await loadProcessors(opts.queues ?? QUEUE_NAMES);
-  const lockDuration = opts.lockDurationMs ?? lockDurationFromEnv();
+  const lockDuration = opts.lockDurationMs ?? rt.config.env.jobLockMs;
   const workers: Worker[] = [];
   const connections: ReturnType<typeof redisConnection>[] = [];
   for (const name of opts.queues ?? QUEUE_NAMES) {
@@ -109,7 +104,7 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
       jobsFailed.inc({ queue: name, final: String(final) });
       rt.log[final ? 'error' : 'warn']({ queue: name, job: job.id, attempts: job.attemptsMade, final }, `${name} job ${job.id} failed${final ? '' : ', will retry'}: ${err.message}`);
       const cycleId = (job.data as { cycleId?: number | null }).cycleId;
-      if (final && cycleId) void settleCycle(rt, cycleId, { failedJob: job.id ?? null }).catch(() => undefined);
+      if (final && cycleId) void settleCycle(rt.db, rt.now(), cycleId, { failedJob: job.id ?? null }).catch(() => undefined);
     });
     // Connection trouble is logged once per outage by the connection watcher; anything else here.
     worker.on('error', (err) => {

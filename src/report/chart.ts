@@ -2,15 +2,13 @@
  * The small trend chart: the province TOTAL and the six groups (as % of their maximum) over the
  * stored cycles. SVG for HTML; the same SVG rasterised to PNG (resvg) for DOCX.
  */
+import { escapeHtml } from '../domain/wording.ts';
 import { GROUP_CODES, metricDef } from '../domain/metrics.ts';
 import { viDate } from '../domain/format.ts';
 import type { BulletinModel } from './model.ts';
 
 const COLORS: Record<string, string> = { TOTAL: '#111111', CKMB: '#1f77b4', TDGQ: '#d62728', CLGQ: '#2ca02c', TTTT: '#9467bd', MDHL: '#ff7f0e', MDSH: '#8c564b' };
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 export function trendSvg(m: BulletinModel, width = 640, height = 260): string {
   const pad = { left: 40, right: 120, top: 16, bottom: 36 };
@@ -28,7 +26,7 @@ export function trendSvg(m: BulletinModel, width = 640, height = 260): string {
   }
   const labelEvery = Math.max(1, Math.ceil(points.length / 6));
   points.forEach((p, i) => {
-    if (i % labelEvery === 0 || i === points.length - 1) parts.push(`<text x="${x(i)}" y="${height - 14}" text-anchor="middle" fill="#555555">${esc(viDate(p.capturedAt, m.timezone).slice(0, 5))}</text>`);
+    if (i % labelEvery === 0 || i === points.length - 1) parts.push(`<text x="${x(i)}" y="${height - 14}" text-anchor="middle" fill="#555555">${escapeHtml(viDate(p.capturedAt, m.timezone).slice(0, 5))}</text>`);
   });
   ['TOTAL', ...GROUP_CODES].forEach((code, li) => {
     const max = metricDef(code)!.max!;

@@ -7,13 +7,12 @@ import type { Config } from '../config/load.ts';
 import type { Cycle, DB, Snapshot } from '../db/types.ts';
 import { GROUP_CODES } from '../domain/metrics.ts';
 import { parsePeriodKey, periodLabel } from '../domain/periods.ts';
-import { cycleHistory, loadViews, resolveData } from '../snapshots/views.ts';
+import { cycleHistory, loadViews, resolveData } from '../snapshots/read.ts';
 import { reconciliationForReport } from './reconciliation.ts';
 import type { BulletinAlertInput, BulletinInput } from './model.ts';
+import { InputError } from '../domain/errors.ts';
 
-export class ReportInputError extends Error {
-  readonly exitCode = 2;
-}
+export class ReportInputError extends InputError {}
 
 export interface ReportOptions {
   cycle: 'latest' | number;

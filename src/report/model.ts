@@ -8,11 +8,11 @@ import { GROUP_CODES, metricDef } from '../domain/metrics.ts';
 import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
 import { compareUnitCodes, delta, round2, viCollator, viNumber } from '../domain/format.ts';
 import { displayUnitName } from '../domain/names.ts';
+import { scoreOf, viPoints } from '../domain/wording.ts';
 import { competitionRanks } from '../domain/ranking.ts';
-import type { UnitKind } from '../db/types.ts';
 import { activityIn, judge } from '../rules/judged.ts';
-import type { SnapshotView } from '../rules/types.ts';
-import { obsKey } from '../rules/types.ts';
+import type { UnitKind } from '../domain/units.ts';
+import { type SnapshotView, obsKey } from '../domain/observations.ts';
 
 /** The "chỉ số chỉ đạo, điều hành" shown as percentages, in the order of the notices. */
 export const DIRECTIVE_METRICS = [
@@ -212,18 +212,17 @@ export function alertNow(a: BulletinAlertInput, view: SnapshotView): string {
   const unit = a.unitCode;
   const metric = a.metric ?? 'TOTAL';
   const o = unit ? view.observations.get(obsKey(unit, metric)) : undefined;
-  const fmt = (v: number | null | undefined, max: number | null | undefined) => (v === null || v === undefined ? '—' : max ? `${viNumber(v)}/${viNumber(max).replace(/,00$/, '')}` : viNumber(v));
   if (unit && activityIn(view, unit).unit === 'inactive') return NO_ACTIVITY_LABEL;
   const j = unit ? judge(view, unit, metric) : { kind: 'missing' as const };
   if (j.kind === 'noActivity') return NO_GROUP_ACTIVITY_LABEL;
   switch (a.rule) {
     case 'floor':
-      return `${fmt(o?.score, o?.maxScore)}${a.threshold !== null ? ` (ngưỡng ${viNumber(a.threshold).replace(/,00$/, '')})` : ''}`;
+      return `${scoreOf(o?.score, o?.maxScore)}${a.threshold !== null ? ` (ngưỡng ${viPoints(a.threshold)})` : ''}`;
     case 'target':
-      return `${fmt(o?.score, o?.maxScore)}${a.threshold !== null ? ` (chỉ tiêu ${viNumber(a.threshold).replace(/,00$/, '')})` : ''}`;
+      return `${scoreOf(o?.score, o?.maxScore)}${a.threshold !== null ? ` (chỉ tiêu ${viPoints(a.threshold)})` : ''}`;
     case 'weeklyDrop':
     case 'consecutiveDeclines':
-      return `${fmt(o?.score, o?.maxScore)} (trước: ${viNumber(a.previous)})`;
+      return `${scoreOf(o?.score, o?.maxScore)} (trước: ${viNumber(a.previous)})`;
     case 'rankDrop':
     case 'nationalRankDrop':
       return `hạng ${o?.rank ?? a.value ?? '—'} (trước: ${a.previous ?? '—'})`;

@@ -7,7 +7,7 @@ import type { Config } from '../config/load.ts';
 import type { DB, Snapshot } from '../db/types.ts';
 import { provincialSnapshotsOfCycle } from '../alerts/evaluate.ts';
 import { reconcile, type ReconciliationRow } from '../rules/reconciliation.ts';
-import { loadViews } from '../snapshots/views.ts';
+import { loadViews } from '../snapshots/read.ts';
 import type { BulletinReconciliation } from './model.ts';
 
 export interface ReconciliationTable {

@@ -1,4 +1,5 @@
 /** The bulletin's blocks as Markdown, standalone HTML (inline CSS, printable A4) and DOCX. */
+import { escapeHtml } from '../domain/wording.ts';
 import { AlignmentType, BorderStyle, Document, HeadingLevel, ImageRun, Packer, Paragraph, ShadingType, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
 import { viDate, viNumber } from '../domain/format.ts';
 import { trendPng, trendSvg } from './chart.ts';
@@ -42,9 +43,6 @@ export function renderMarkdown(m: BulletinModel, blocks: readonly Block[]): stri
   return out.join('\n');
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 const CSS = `@page{size:A4;margin:18mm 15mm}body{font-family:"Times New Roman",Times,serif;font-size:13pt;color:#111;max-width:190mm;margin:0 auto;padding:8mm}
 h1{text-align:center;font-size:16pt;margin:0}h2{text-align:center;font-size:13pt;margin:4pt 0 12pt}h3{font-size:13pt;margin:14pt 0 6pt}
@@ -58,21 +56,21 @@ export function renderHtml(m: BulletinModel, blocks: readonly Block[]): string {
   for (const b of blocks) {
     switch (b.type) {
       case 'title':
-        body.push(`<h1>${esc(b.text)}</h1><h2>${esc(b.subtitle)}</h2>`);
+        body.push(`<h1>${escapeHtml(b.text)}</h1><h2>${escapeHtml(b.subtitle)}</h2>`);
         break;
       case 'heading':
-        body.push(`<h3>${esc(b.text)}</h3>`);
+        body.push(`<h3>${escapeHtml(b.text)}</h3>`);
         break;
       case 'paragraph':
-        body.push(`<p${b.emphasis ? ' class="note"' : ''}>${esc(b.text)}</p>`);
+        body.push(`<p${b.emphasis ? ' class="note"' : ''}>${escapeHtml(b.text)}</p>`);
         break;
       case 'list':
-        body.push(`<ul>${b.items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`);
+        body.push(`<ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
         break;
       case 'table':
         body.push(
-          `<table>${b.widths ? `<colgroup>${b.widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>` : ''}<thead><tr>${b.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
-            b.rows.map((r) => `<tr${r.highlight ? ` class="${r.highlight}"` : ''}>${r.cells.map((c, i) => `<td${b.numeric[i] ? ' class="n"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('') +
+          `<table>${b.widths ? `<colgroup>${b.widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>` : ''}<thead><tr>${b.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>` +
+            b.rows.map((r) => `<tr${r.highlight ? ` class="${r.highlight}"` : ''}>${r.cells.map((c, i) => `<td${b.numeric[i] ? ' class="n"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('') +
             '</tbody></table>',
         );
         break;
@@ -81,7 +79,7 @@ export function renderHtml(m: BulletinModel, blocks: readonly Block[]): string {
         break;
     }
   }
-  return `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${esc(m.title)}</title><style>${CSS}</style></head><body>${body.join('\n')}</body></html>\n`;
+  return `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(m.title)}</title><style>${CSS}</style></head><body>${body.join('\n')}</body></html>\n`;
 }
 
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '777777' };

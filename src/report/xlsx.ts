@@ -3,7 +3,7 @@
  * numbers, a frozen header row, column widths that fit Vietnamese names.
  */
 import ExcelJS from 'exceljs';
-import type { ExportRow } from '../snapshots/series.ts';
+import type { ExportRow } from '../snapshots/export.ts';
 
 const SHEETS: { kind: ExportRow['unit_kind']; title: string }[] = [
   { kind: 'province', title: 'Tỉnh, thành phố' },

@@ -4,7 +4,9 @@
  */
 import { HEADLINE_METRICS } from '../domain/metrics.ts';
 import { evidence } from './evidence.ts';
-import { unitsOf, type Finding, type RuleInput } from './types.ts';
+import { type RuleInput } from './types.ts';
+import { unitsOf } from '../domain/observations.ts';
+import type { Finding } from '../domain/findings.ts';
 
 export function coverageFindings(input: RuleInput): Finding[] {
   const now = new Set(unitsOf(input.current));

@@ -1,7 +1,6 @@
-/** Evidence every finding carries, and the Vietnamese wording of figures in alert messages. */
-import { metricDef } from '../domain/metrics.ts';
-import { viNumber } from '../domain/format.ts';
-import type { RuleInput, SnapshotView } from './types.ts';
+/** Evidence every finding carries: figures, capture times, the raw hash and the portal page. */
+import type { SnapshotView } from '../domain/observations.ts';
+import type { RuleInput } from './types.ts';
 
 export function evidence(input: RuleInput, extra: Record<string, unknown>, previous?: SnapshotView): Record<string, unknown> {
   return {
@@ -14,11 +13,3 @@ export function evidence(input: RuleInput, extra: Record<string, unknown>, previ
   };
 }
 
-export function metricLabel(code: string): string {
-  return metricDef(code)?.short ?? code;
-}
-
-/** `48,15/100` */
-export function scoreOf(score: number, max: number | null): string {
-  return max ? `${viNumber(score)}/${viNumber(max).replace(/,00$/, '')}` : viNumber(score);
-}

@@ -8,7 +8,7 @@
 import { metricActivity, unitActivity, type UnitActivity } from '../domain/activity.ts';
 import { metricDef, type GroupCode } from '../domain/metrics.ts';
 import { round2 } from '../domain/format.ts';
-import { obsKey, type ObsPoint, type SnapshotView } from './types.ts';
+import { type Observation, type SnapshotView, obsKey } from '../domain/observations.ts';
 
 const cache = new WeakMap<SnapshotView, Map<string, UnitActivity>>();
 
@@ -24,7 +24,7 @@ export function activityIn(view: SnapshotView, unit: string): UnitActivity {
 export type Judged =
   | {
       kind: 'judged';
-      obs: ObsPoint;
+      obs: Observation;
       /** The portal's score, as given. */
       score: number;
       max: number | null;

@@ -7,7 +7,9 @@ import { HEADLINE_METRICS } from '../domain/metrics.ts';
 import { evidence } from './evidence.ts';
 import { activityIn, judge } from './judged.ts';
 import { rulesForUnit } from './settings.ts';
-import { unitsOf, type Finding, type RuleInput } from './types.ts';
+import { type RuleInput } from './types.ts';
+import { unitsOf } from '../domain/observations.ts';
+import type { Finding } from '../domain/findings.ts';
 
 export const NO_ACTIVITY_RULE = 'noActivity';
 

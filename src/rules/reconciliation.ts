@@ -5,7 +5,8 @@
  */
 import { delta, viInteger, viNumber } from '../domain/format.ts';
 import { metricDef } from '../domain/metrics.ts';
-import { obsKey, type Finding, type ObsPoint, type SnapshotView } from './types.ts';
+import { type Observation, type SnapshotView, obsKey } from '../domain/observations.ts';
+import type { Finding } from '../domain/findings.ts';
 
 type Field = 'ratio' | 'numerator' | 'denominator';
 
@@ -50,7 +51,7 @@ export interface ReconciliationRow {
   status: ReconciliationStatus;
 }
 
-function pick(o: ObsPoint | undefined, field: Field): number | null {
+function pick(o: Observation | undefined, field: Field): number | null {
   if (!o || !o.present) return null;
   const v = field === 'ratio' ? o.ratio : field === 'numerator' ? o.numerator : o.denominator;
   return v ?? null;

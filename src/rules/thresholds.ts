@@ -5,11 +5,14 @@
 import picomatch from 'picomatch';
 import { round2 } from '../domain/format.ts';
 import { viNumber } from '../domain/format.ts';
-import { evidence, metricLabel, scoreOf } from './evidence.ts';
+import { evidence } from './evidence.ts';
+import { metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
 import { judge } from './judged.ts';
 import { rulesForUnit } from './settings.ts';
-import { obsKey, unitsOf, type Finding, type RuleInput } from './types.ts';
+import { type RuleInput } from './types.ts';
 import { metricDef } from '../domain/metrics.ts';
+import { obsKey, unitsOf } from '../domain/observations.ts';
+import type { Finding } from '../domain/findings.ts';
 
 /** `(tính trên các nhóm có phát sinh hồ sơ: 48,21%; không tính Thanh toán trực tuyến)` */
 function basisNote(excluded: readonly string[], pct: number): string {
@@ -55,7 +58,7 @@ export function floorFindings(input: RuleInput): Finding[] {
         previous: prev?.score ?? null,
         threshold: thresholdPoints,
         message: severity
-          ? `${metricLabel(metric)} ${scoreOf(j.score, maxScore)} — dưới ngưỡng ${viNumber(thresholdPoints).replace(/,00$/, '')} (${viNumber(thresholdPct).replace(/,00$/, '')}% điểm tối đa)${basisNote(j.excluded, pct)}`
+          ? `${metricLabel(metric)} ${scoreOf(j.score, maxScore)} — dưới ngưỡng ${viPoints(thresholdPoints)} (${viPoints(thresholdPct)}% điểm tối đa)${basisNote(j.excluded, pct)}`
           : `${metricLabel(metric)} ${scoreOf(j.score, maxScore)} — đã vượt ngưỡng nhưng chưa đủ biên ${viNumber(settings.resolveMargin)} điểm %${basisNote(j.excluded, pct)}`,
         evidence: evidence(input, {
           value: j.score,

@@ -4,10 +4,13 @@
  * neither is a change of activity ("không phát sinh" before or now): that is not a drop.
  */
 import { delta, viNumber } from '../domain/format.ts';
-import { evidence, metricLabel, scoreOf } from './evidence.ts';
+import { evidence } from './evidence.ts';
+import { metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
 import { judge, sameBasis } from './judged.ts';
 import { rulesForUnit } from './settings.ts';
-import { unitsOf, type Finding, type RuleInput, type SnapshotView } from './types.ts';
+import { type RuleInput } from './types.ts';
+import { type SnapshotView, unitsOf } from '../domain/observations.ts';
+import type { Finding } from '../domain/findings.ts';
 
 export function weeklyDropFindings(input: RuleInput): Finding[] {
   const previous = input.history[0];

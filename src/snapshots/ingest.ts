@@ -1,25 +1,21 @@
 /**
- * Raw payloads of a capture → snapshots + observations. One transaction per snapshot: a parse
- * failure or a crash leaves the raw payloads and no half snapshot. A scope whose payloads hash the
- * same as its previous snapshot is recorded as *unchanged* (the portal did not recalculate), with
- * no duplicate observations.
+ * Raw answers of a capture → snapshots + observations, through the capture's source (its parser).
+ * One transaction per snapshot: a parse failure or a crash leaves the raw answers and no half
+ * snapshot. A scope whose answers hash the same as its previous snapshot is recorded as
+ * *unchanged* (the portal did not recalculate), with no duplicate observations. Ingest and
+ * re-ingest (after a parser fix) share `writeSnapshot`.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { kyselyOnClient, pgPoolOf } from '../db/connect.ts';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config/load.ts';
+import { inBulkTransaction } from '../db/bulk.ts';
 import type { DB, NewObservation, RawPayload } from '../db/types.ts';
-import { provinceByCode } from '../domain/provinces.ts';
-import type { Endpoint } from '../portal/dvcqg/endpoints.ts';
-import { LEGACY_SOURCE, parseLegacy } from '../portal/dvcqg/legacy.ts';
-import { parseNational, parseProvince, validateResponse, type ScopePages } from '../portal/dvcqg/parse.ts';
-import { sha256 } from '../portal/http.ts';
-import type { ParsedObservation, ParsedScope } from '../portal/types.ts';
+import type { FullObservation } from '../domain/observations.ts';
+import { sha256 } from '../sources/http.ts';
+import { sourceOf } from '../sources/index.ts';
+import type { ParsedScope } from '../sources/source.ts';
 import { listUnits, upsertUnits } from '../units/registry.ts';
-import type { ProvincialConfig } from '../config/schema.ts';
-import { parseProvincial, PROVINCIAL_SOURCE, type ProvincialParseContext } from '../portal/provincial/index.ts';
-import { NameMatcher } from '../portal/provincial/text.ts';
-import { baseKey, pageOfKey, rawBody } from './raw.ts';
+import { baseKey, pageOfKey, rawBody } from './archive.ts';
+import { NotFoundError } from '../domain/errors.ts';
 
 export interface SnapshotReport {
   scope: string;
@@ -41,22 +37,18 @@ export interface IngestReport {
   notes: string[];
 }
 
-export interface IngestHooks {
-  /** Called inside the snapshot's transaction after the snapshot row and before observations (tests). */
-  afterSnapshotRow?: (scope: string) => void | Promise<void>;
-  /** The provincial portal's config (HTML column mapping); needed for `provincial` captures. */
-  provincial?: ProvincialConfig;
+export interface IngestOptions {
+  /** The configuration (the provincial portal's column mapping); null is enough for the national portal. */
+  config?: Config | null;
   /** Ingest only this scope (the pipeline's ingest jobs run one scope each). */
   scope?: string;
   /** Bodies already in memory (just fetched, by request key): not read back from the archive. */
   bodies?: ReadonlyMap<string, Buffer>;
+  /** Called inside the snapshot's transaction after the snapshot row and before observations (tests). */
+  afterSnapshotRow?: (scope: string) => void | Promise<void>;
 }
 
-/** Unit names and codes of the registry, to match provincial rows that carry only a name. */
-async function provincialContext(db: Kysely<DB>, scope: string, cfg: ProvincialConfig | undefined): Promise<ProvincialParseContext> {
-  const units = await listUnits(db, [scope]);
-  return { config: cfg, matcher: new NameMatcher(units), knownCodes: new Set(units.map((u) => u.code)) };
-}
+export class CaptureNotFoundError extends NotFoundError {}
 
 /** Hash of a scope's content: the sorted (request, body hash) pairs. */
 export function contentHash(payloads: readonly Pick<RawPayload, 'request_key' | 'sha256'>[]): string {
@@ -68,29 +60,15 @@ export function contentHash(payloads: readonly Pick<RawPayload, 'request_key' | 
   );
 }
 
-/** Parse the payloads of one scope of a capture with the right adapter. Pure apart from throwing. */
-export function parseScope(source: string, scope: string, payloads: readonly RawPayload[], provincial?: ProvincialParseContext, trusted = false): ParsedScope {
-  if (source === PROVINCIAL_SOURCE) {
-    if (!provincial) throw new Error('a provincial capture needs its parse context');
-    const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
-    return parseProvincial(scope, sorted, provincial);
-  }
-  if (source === LEGACY_SOURCE) return parseLegacy(payloads[0]!.request_key, scope, payloads[0]!.body!);
-  const root = scope === 'national' ? null : provinceByCode(scope).rootDepartmentId;
-  if (scope === 'national') {
-    const p = payloads[0]!;
-    return parseNational(validateResponse(p.request_key, 'service-results', scope, null, p.body!, { trusted }));
-  }
-  const pages: ScopePages = {};
+/** Parse one scope's answers (each request's pages in order) with the capture's source. */
+async function parseScope(db: Kysely<DB>, source: string, scope: string, payloads: readonly RawPayload[], config: Config | null, trusted: boolean): Promise<ParsedScope> {
+  const s = sourceOf(source);
   const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
-  for (const p of sorted) {
-    const endpoint = p.endpoint as Endpoint;
-    (pages[endpoint] ??= []).push(validateResponse(p.request_key, endpoint, scope, root, p.body!, { trusted }));
-  }
-  return parseProvince(scope, pages);
+  const registry = s.needsRegistry ? await listUnits(db, [scope]) : [];
+  return s.parse(scope, sorted, { config, registry, trusted });
 }
 
-function toRows(snapshotId: number, observations: readonly ParsedObservation[], notes: string[]): NewObservation[] {
+function toRows(snapshotId: number, observations: readonly FullObservation[], notes: string[]): NewObservation[] {
   const seen = new Set<string>();
   const rows: NewObservation[] = [];
   for (const o of observations) {
@@ -119,68 +97,38 @@ function toRows(snapshotId: number, observations: readonly ParsedObservation[], 
 }
 
 /**
- * Observations in bulk, COPY-style: the rows travel as one JSON document that PostgreSQL turns
- * into a record set — one small statement per 20,000 rows, no per-row round trips, and no large
- * VALUES list to parse (serialising JSON is native and fast on both sides).
+ * A scope's parsed answers into its snapshot, in one transaction: a new snapshot row (ingest) or
+ * the existing one with its observations replaced (re-ingest). Returns null when a concurrent run
+ * of the same job wrote the snapshot first.
  */
-export async function insertObservations(trx: Kysely<DB> | Transaction<DB>, rows: NewObservation[]): Promise<void> {
-  const CHUNK = 20_000;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const json = JSON.stringify(rows.slice(i, i + CHUNK));
-    await sql`
-      insert into observations (snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, present, quality)
-      select snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, coalesce(present, true), quality
-      from json_to_recordset(${json}::json) as t(
-        snapshot_id int, unit_code text, metric text, score numeric, max_score numeric, ratio numeric,
-        numerator numeric, denominator numeric, rank int, peer_rank int, present boolean, quality text)`.execute(trx);
-  }
-}
-
-function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return /[",\r\n]/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v;
-  return String(v);
-}
-
-/** PostgreSQL COPY of the observations (the fastest bulk load there is), on a transaction's client. */
-async function copyObservations(client: pg.PoolClient, rows: NewObservation[]): Promise<void> {
-  const lines: string[] = [];
-  for (const r of rows) {
-    lines.push(
-      [r.snapshot_id, r.unit_code, r.metric, r.score, r.max_score, r.ratio, r.numerator, r.denominator, r.rank, r.peer_rank, r.present ?? true, r.quality].map(csvField).join(','),
-    );
-  }
-  await new Promise<void>((resolve, reject) => {
-    const stream = client.query(copyFrom('copy observations (snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, present, quality) from stdin with (format csv)'));
-    stream.on('error', reject);
-    stream.on('finish', () => resolve());
-    stream.end(lines.join('\n') + '\n');
+async function writeSnapshot(
+  db: Kysely<DB>,
+  c: { captureId: number; source: string; scope: string; periodKey: string; capturedAt: Date; hash: string; parsed: ParsedScope; existingId: number | null; afterSnapshotRow?: (scope: string) => void | Promise<void>; reingest: boolean },
+): Promise<SnapshotReport | null> {
+  const notes = [...c.parsed.notes];
+  const meta = () => JSON.stringify({ ...c.parsed.meta, notes, ...(c.reingest ? { reingestedAt: new Date().toISOString() } : {}) });
+  return inBulkTransaction(db, async (trx, writeObservations) => {
+    let snapshotId: number;
+    if (c.existingId !== null) {
+      await trx.deleteFrom('observations').where('snapshot_id', '=', c.existingId).execute();
+      snapshotId = c.existingId;
+    } else {
+      const snap = await trx
+        .insertInto('snapshots')
+        .values({ capture_id: c.captureId, source: c.source, scope: c.scope, period_key: c.periodKey, captured_at: c.capturedAt, content_hash: c.hash, meta: meta() })
+        .onConflict((oc) => oc.columns(['capture_id', 'scope']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!snap) return null;
+      snapshotId = snap.id;
+    }
+    await c.afterSnapshotRow?.(c.scope);
+    await upsertUnits(trx, c.parsed.units, c.capturedAt);
+    const rows = toRows(snapshotId, c.parsed.observations, notes);
+    await writeObservations(rows);
+    await trx.updateTable('snapshots').set({ observation_count: rows.length, content_hash: c.hash, meta: meta() }).where('id', '=', snapshotId).execute();
+    return { scope: c.scope, snapshotId, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: c.parsed.units.length, notes };
   });
-}
-
-/**
- * One snapshot's writes in one transaction. On PostgreSQL the observations go in with COPY on the
- * transaction's own connection; on PGlite with the JSON record-set insert.
- */
-async function inTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>, copy: (rows: NewObservation[]) => Promise<void>) => Promise<T>): Promise<T> {
-  const pool = pgPoolOf(db);
-  if (!pool) return db.transaction().execute((trx) => fn(trx, (rows) => insertObservations(trx, rows)));
-  const client = await pool.connect();
-  const k = kyselyOnClient(client);
-  let failure: Error | undefined;
-  try {
-    await client.query('begin');
-    const out = await fn(k, (rows) => copyObservations(client, rows));
-    await client.query('commit');
-    return out;
-  } catch (e) {
-    failure = e instanceof Error ? e : new Error(String(e));
-    await client.query('rollback').catch(() => undefined);
-    throw e;
-  } finally {
-    // After a failure the connection may be broken (a server restart): destroy it, never reuse it.
-    client.release(failure);
-  }
 }
 
 function groupByScope(payloads: readonly RawPayload[]): Map<string, RawPayload[]> {
@@ -214,13 +162,21 @@ async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boo
   return [...best.values()].sort((a, b) => a.id - b.id);
 }
 
-export class CaptureNotFoundError extends Error {
-  readonly exitCode = 2;
+function report(captureId: number, reports: SnapshotReport[], unchanged: boolean): IngestReport {
+  return {
+    captureId,
+    snapshots: reports,
+    observations: reports.reduce((n, r) => n + r.observations, 0),
+    units: reports.reduce((n, r) => n + r.units, 0),
+    unchanged,
+    notes: reports.flatMap((r) => r.notes),
+  };
 }
 
-export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: IngestHooks = {}): Promise<IngestReport> {
+/** Ingest a capture's accepted answers (all scopes, or one). The capture's state is the caller's (cycle/store). */
+export async function ingestCapture(db: Kysely<DB>, captureId: number, o: IngestOptions = {}): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirstOrThrow();
-  const payloads = await loadPayloads(db, captureId, false, hooks.scope, hooks.bodies);
+  const payloads = await loadPayloads(db, captureId, false, o.scope, o.bodies);
   const reports: SnapshotReport[] = [];
   for (const [scope, scopePayloads] of groupByScope(payloads)) {
     const existing = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
@@ -254,50 +210,20 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, hooks: In
       if (row) reports.push({ scope, snapshotId: row.id, unchanged: true, sameAsSnapshotId: sameAs, observations: 0, units: 0, notes: [] });
       continue;
     }
-    // Accepted payloads were validated when archived; re-ingest (below) validates again.
-    const parsed = parseScope(capture.source, scope, scopePayloads, capture.source === PROVINCIAL_SOURCE ? await provincialContext(db, scope, hooks.provincial) : undefined, true);
-    const notes = [...parsed.notes];
-    const report = await inTransaction(db, async (trx, copy) => {
-      const snap = await trx
-        .insertInto('snapshots')
-        .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, meta: JSON.stringify({ ...parsed.meta, notes }) })
-        .onConflict((oc) => oc.columns(['capture_id', 'scope']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!snap) return null; // a concurrent run of the same job wrote it first
-      await hooks.afterSnapshotRow?.(scope);
-      await upsertUnits(trx, parsed.units, capture.captured_at);
-      const rows = toRows(snap.id, parsed.observations, notes);
-      await copy(rows);
-      await trx.updateTable('snapshots').set({ observation_count: rows.length, meta: JSON.stringify({ ...parsed.meta, notes }) }).where('id', '=', snap.id).execute();
-      return { scope, snapshotId: snap.id, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: parsed.units.length, notes };
-    });
-    if (report) reports.push(report);
+    // Accepted answers were validated when archived; re-ingest (below) validates again.
+    const parsed = await parseScope(db, capture.source, scope, scopePayloads, o.config ?? null, true);
+    const r = await writeSnapshot(db, { captureId, source: capture.source, scope, periodKey: capture.period_key, capturedAt: capture.captured_at, hash, parsed, existingId: null, afterSnapshotRow: o.afterSnapshotRow, reingest: false });
+    if (r) reports.push(r);
   }
-  const unchanged = reports.length > 0 && reports.every((r) => r.unchanged);
-  // The capture's state from all its snapshots so far (scopes may be ingested by separate jobs).
-  const all = await db.selectFrom('snapshots').select('unchanged').where('capture_id', '=', captureId).execute();
-  await db
-    .updateTable('captures')
-    .set({ state: all.length > 0 && all.every((s) => s.unchanged) ? 'unchanged' : 'complete', finished_at: new Date() })
-    .where('id', '=', captureId)
-    .execute();
-  return {
-    captureId,
-    snapshots: reports,
-    observations: reports.reduce((n, r) => n + r.observations, 0),
-    units: reports.reduce((n, r) => n + r.units, 0),
-    unchanged,
-    notes: reports.flatMap((r) => r.notes),
-  };
+  return report(captureId, reports, reports.length > 0 && reports.every((r) => r.unchanged));
 }
 
 /**
- * Re-parse a capture's stored raw payloads (after a parser fix), without touching the portal.
+ * Re-parse a capture's stored raw answers (after a parser fix), without touching the portal.
  * Each scope's observations are replaced in one transaction; unchanged snapshots stay as they are.
- * Payloads that failed validation earlier (drift) are tried again.
+ * Answers that failed validation earlier (drift) are tried again.
  */
-export async function reingestCapture(db: Kysely<DB>, captureId: number, provincial?: ProvincialConfig): Promise<IngestReport> {
+export async function reingestCapture(db: Kysely<DB>, captureId: number, config: Config | null = null): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirst();
   if (!capture) throw new CaptureNotFoundError(`capture ${captureId} does not exist (the ids are in \`chiso766 capture --json\` and \`run-once --json\` output)`);
   const payloads = await loadPayloads(db, captureId, true);
@@ -308,37 +234,9 @@ export async function reingestCapture(db: Kysely<DB>, captureId: number, provinc
       reports.push({ scope, snapshotId: snapshot.id, unchanged: true, sameAsSnapshotId: snapshot.same_as_snapshot_id, observations: 0, units: 0, notes: [] });
       continue;
     }
-    const parsed = parseScope(capture.source, scope, scopePayloads, capture.source === PROVINCIAL_SOURCE ? await provincialContext(db, scope, provincial) : undefined);
-    const notes = [...parsed.notes];
-    const hash = contentHash(scopePayloads);
-    const report = await db.transaction().execute(async (trx) => {
-      let snapshotId: number;
-      if (snapshot) {
-        await trx.deleteFrom('observations').where('snapshot_id', '=', snapshot.id).execute();
-        snapshotId = snapshot.id;
-      } else {
-        const row = await trx
-          .insertInto('snapshots')
-          .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, meta: null })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        snapshotId = row.id;
-      }
-      await upsertUnits(trx, parsed.units, capture.captured_at);
-      const rows = toRows(snapshotId, parsed.observations, notes);
-      await insertObservations(trx, rows);
-      await trx.updateTable('snapshots').set({ observation_count: rows.length, content_hash: hash, meta: JSON.stringify({ ...parsed.meta, notes, reingestedAt: new Date().toISOString() }) }).where('id', '=', snapshotId).execute();
-      return { scope, snapshotId, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: parsed.units.length, notes };
-    });
-    reports.push(report);
+    const parsed = await parseScope(db, capture.source, scope, scopePayloads, config, false);
+    const r = await writeSnapshot(db, { captureId, source: capture.source, scope, periodKey: capture.period_key, capturedAt: capture.captured_at, hash: contentHash(scopePayloads), parsed, existingId: snapshot?.id ?? null, reingest: true });
+    if (r) reports.push(r);
   }
-  await db.updateTable('captures').set({ state: 'complete', finished_at: new Date() }).where('id', '=', captureId).where('state', '=', 'failed').execute();
-  return {
-    captureId,
-    snapshots: reports,
-    observations: reports.reduce((n, r) => n + r.observations, 0),
-    units: reports.reduce((n, r) => n + r.units, 0),
-    unchanged: false,
-    notes: reports.flatMap((r) => r.notes),
-  };
+  return report(captureId, reports, false);
 }

@@ -3,9 +3,9 @@
  * (2026 UUIDs, legacy numeric IDs, provincial agency ids). Names and parents change; codes do not.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, UnitKind } from '../db/types.ts';
-import type { UnitSeen } from '../portal/types.ts';
+import type { DB } from '../db/types.ts';
 import { compareUnitCodes } from '../domain/format.ts';
+import type { UnitKind, UnitSeen } from '../domain/units.ts';
 
 type Conn = Kysely<DB> | Transaction<DB>;
 

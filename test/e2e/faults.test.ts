@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPostgres, startRedis, type LocalServer } from '../../src/services/local.ts';
+import { freePort, startPostgres, startRedis, type LocalServer } from '../../src/offline/local.ts';
 import { runCli } from '../helpers/cli.ts';
 import { CAPTURE_16 } from '../helpers/paths.ts';
 import { createBench, type Bench } from '../helpers/pipeline.ts';
@@ -94,7 +94,7 @@ describe('Redis restarted in the middle of a cycle', () => {
       expect((await fetch(`${url}/ops/`, { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status).toBe(200);
       // One line when Redis went away and one when it came back, not a stack trace per retry.
       expect(w.output().match(/Redis unreachable/g)?.length ?? 0).toBeLessThanOrEqual(2);
-      expect(w.output()).toMatch(/Redis reachable again/);
+      await until(async () => /Redis reachable again/.test(w.output()), 'the log line saying Redis is back', 15_000);
       expect(w.output()).not.toMatch(/^Error: connect|Unhandled error event/m);
       expect(w.child.exitCode).toBeNull();
       await runCycleOnWorker(bench);
@@ -228,7 +228,7 @@ describe('impossible figures are drift, not facts', () => {
 /** Queue this week's cycle from the test process (no worker here) and wait for the worker process to run it. */
 async function runCycleOnWorker(b: Bench): Promise<void> {
   const { createRuntime } = await import('../../src/queue/runtime.ts');
-  const { enqueueCycle } = await import('../../src/queue/cycle.ts');
+  const { enqueueCycle } = await import('../../src/queue/enqueue.ts');
   const { waitForCycle } = await import('../../src/queue/wait.ts');
   const rt = await createRuntime(b.config(), b.database.db, { prefix: b.prefix });
   try {

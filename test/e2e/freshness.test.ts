@@ -17,7 +17,7 @@ describe('freshness gate', () => {
     const alertsBefore = await bench.database.db.selectFrom('alert_events').select(['alert_id', 'event']).execute();
 
     const { createRuntime } = await import('../../src/queue/runtime.ts');
-    const { enqueueCycle } = await import('../../src/queue/cycle.ts');
+    const { enqueueCycle } = await import('../../src/queue/enqueue.ts');
     const { startWorkers } = await import('../../src/queue/workers.ts');
     const { waitForCycle } = await import('../../src/queue/wait.ts');
     const asOf = new Date('2026-11-23T04:12:00+07:00');

@@ -109,7 +109,7 @@ describe('worker processes', () => {
   it('a worker killed (SIGKILL) in the middle of a fetch: a new worker takes the stalled job over, no duplicate rows', async () => {
     bench = await createBench({ faults: [{ endpoint: 'transparency', kind: 'slow', arg: '4000', times: 1 }] });
     const { createRuntime } = await import('../../src/queue/runtime.ts');
-    const { enqueueCycle } = await import('../../src/queue/cycle.ts');
+    const { enqueueCycle } = await import('../../src/queue/enqueue.ts');
     const rt = await createRuntime(bench.config(), bench.database.db, { prefix: bench.prefix });
     const { cycle } = await enqueueCycle(rt, { asOf: new Date('2026-11-16T04:12:00+07:00') });
     const a = startWorker(bench.env);
@@ -134,7 +134,7 @@ describe('worker processes', () => {
   it('SIGTERM during a job: the job completes before the worker exits 0', async () => {
     bench = await createBench({ faults: [{ endpoint: 'service-results', kind: 'slow', arg: '2500', times: 1 }] });
     const { createRuntime } = await import('../../src/queue/runtime.ts');
-    const { enqueueCycle } = await import('../../src/queue/cycle.ts');
+    const { enqueueCycle } = await import('../../src/queue/enqueue.ts');
     const rt = await createRuntime(bench.config(), bench.database.db, { prefix: bench.prefix });
     await enqueueCycle(rt, { asOf: new Date('2026-11-16T04:12:00+07:00') });
     const w = startWorker(bench.env);

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IgateStandIn, TOKEN_PATH } from '../../src/portal/replay/igate.ts';
+import { IgateStandIn, TOKEN_PATH } from '../../src/offline/igate.ts';
 import { runCli } from '../helpers/cli.ts';
-import { rawBody } from '../../src/snapshots/raw.ts';
+import { rawBody } from '../../src/snapshots/archive.ts';
 import { DEMO_DVCQG, ROOT } from '../helpers/paths.ts';
 import { createBench, type Bench } from '../helpers/pipeline.ts';
 

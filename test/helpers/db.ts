@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { openPostgres, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { createScratchDatabase } from '../../src/services/local.ts';
+import { createScratchDatabase } from '../../src/offline/local.ts';
 import type { DB } from '../../src/db/types.ts';
 
 export interface TestDatabase {

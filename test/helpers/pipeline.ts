@@ -10,9 +10,9 @@ import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/load.ts';
 import { openPostgres, type Database } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { loadReplayCapture, ReplayServer, type Fault } from '../../src/portal/replay/server.ts';
+import { loadReplayCapture, ReplayServer, type Fault } from '../../src/offline/replay.ts';
 import { createTestDatabase } from './db.ts';
-import { createScratchDatabase } from '../../src/services/local.ts';
+import { createScratchDatabase } from '../../src/offline/local.ts';
 import { CAPTURE_16, CAPTURE_23 } from './paths.ts';
 
 export function requireRedis(): string {

@@ -9,11 +9,11 @@ import { evaluateCycle } from '../../src/alerts/evaluate.ts';
 import type { Config } from '../../src/config/load.ts';
 import type { DB } from '../../src/db/types.ts';
 import { isoWeekKey, type Period } from '../../src/domain/periods.ts';
-import { captureRequests } from '../../src/portal/dvcqg/endpoints.ts';
-import { sha256 } from '../../src/portal/http.ts';
-import { createCapture } from '../../src/snapshots/capture.ts';
+import { captureRequests } from '../../src/sources/dvcqg/endpoints.ts';
+import { sha256 } from '../../src/sources/http.ts';
+import { createCapture, settleCapture } from '../../src/cycle/store.ts';
 import { ingestCapture } from '../../src/snapshots/ingest.ts';
-import { archiveResponse } from '../../src/snapshots/raw.ts';
+import { archiveResponse } from '../../src/snapshots/archive.ts';
 import { manifestEntries } from './portal.ts';
 
 export async function seedCycle(db: Kysely<DB>, config: Config, dir: string, capturedAt: Date, opts: { evaluate?: boolean } = {}): Promise<{ cycleId: number; captureId: number }> {
@@ -51,6 +51,7 @@ export async function seedCycle(db: Kysely<DB>, config: Config, dir: string, cap
     );
   }
   await ingestCapture(db, captureId);
+  await settleCapture(db, captureId);
   if (opts.evaluate !== false) await evaluateCycle(db, config, { cycle: { id: cycle.id, week, at: capturedAt }, captureId, period });
   await db.updateTable('cycles').set({ state: 'complete' }).where('id', '=', cycle.id).execute();
   return { cycleId: cycle.id, captureId };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyFindings, dedupKey, type CycleRef, type Finding } from '../../src/alerts/lifecycle.ts';
+import { applyFindings, dedupKey } from '../../src/alerts/lifecycle.ts';
 import { addSilence } from '../../src/alerts/silences.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
+import type { CycleRef, Finding } from '../../src/domain/findings.ts';
 
 let t: TestDatabase;
 let cycleN = 0;

@@ -3,11 +3,15 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
-import { HostNotAllowedError, LocalPoliteness, PortalHttp } from '../../src/portal/http.ts';
-import { captureRequests } from '../../src/portal/dvcqg/endpoints.ts';
-import { createCapture, fetchDvcqgRequest, runCapture } from '../../src/snapshots/capture.ts';
+import { HostNotAllowedError, LocalPoliteness, PortalHttp } from '../../src/sources/http.ts';
+import { captureRequests } from '../../src/sources/dvcqg/endpoints.ts';
+import { runCapture } from '../../src/cycle/capture.ts';
+import { createCapture } from '../../src/cycle/store.ts';
+import { fetchRequest } from '../../src/snapshots/fetch.ts';
+import { dvcqgSource } from '../../src/sources/dvcqg/source.ts';
+import { testConfig } from '../helpers/config.ts';
 import { ingestCapture } from '../../src/snapshots/ingest.ts';
-import { rawBody } from '../../src/snapshots/raw.ts';
+import { rawBody } from '../../src/snapshots/archive.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { CAPTURE_16, CAPTURE_23, ERRORS } from '../helpers/paths.ts';
 import { BASE, mockCapture } from '../helpers/portal.ts';
@@ -33,7 +37,11 @@ function http(delayMs = 0, timeoutMs = 5000): PortalHttp {
 }
 
 function opts(h = http(), attempts = 3) {
-  return { db: t.db, http: h, baseUrl: BASE, log, attempts, backoffMs: 5 };
+  return { db: t.db, http: h, config: testConfig(`province: H19\njobs: { attempts: ${attempts}, backoffMs: 5 }\n`, { DVCQG_BASE_URL: BASE }), log };
+}
+
+function fetchDvcqg(h: PortalHttp, captureId: number, spec: Parameters<typeof fetchRequest>[2], attempt: number) {
+  return fetchRequest({ db: t.db, source: dvcqgSource, transport: h, config: testConfig('province: H19\n', { DVCQG_BASE_URL: BASE }) }, captureId, spec, attempt);
 }
 
 describe('capture against a mocked DVCQG (nock 15.0.0 + undici.request)', () => {
@@ -120,7 +128,7 @@ describe('snapshot writer on PostgreSQL', () => {
     const specs = captureRequests(['H19'], { type: 'quarter', year: 2026, quarter: 4 });
     const captureId = await createCapture(t.db, { cycleId: null, source: 'dvcqg', period: { type: 'quarter', year: 2026, quarter: 4 }, provinces: ['H19'], capturedAt, planned: specs.length });
     for (const spec of specs) {
-      const r = await fetchDvcqgRequest(t.db, http(), BASE, captureId, spec, 1);
+      const r = await fetchDvcqg(http(), captureId, spec, 1);
       expect(r.outcome).toBe('ok');
       await r.archived;
     }
@@ -136,7 +144,7 @@ describe('snapshot writer on PostgreSQL', () => {
     const snaps = await t.db.selectFrom('snapshots').select((eb) => eb.fn.countAll<number>().as('n')).where('capture_id', '=', captureId).executeTakeFirstOrThrow();
     expect(snaps.n).toBe(0);
     // Ingest again after the "crash": the stored payloads are enough, and a re-fetch asks nothing.
-    expect((await fetchDvcqgRequest(t.db, http(), BASE, captureId, specs[2]!, 2)).reused).toBe(true);
+    expect((await fetchDvcqg(http(), captureId, specs[2]!, 2)).reused).toBe(true);
     const again = await ingestCapture(t.db, captureId);
     expect(again.snapshots).toHaveLength(2);
     expect(again.observations).toBeGreaterThan(800);

@@ -2,13 +2,18 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.ts';
-import { LocalPoliteness, PortalHttp } from '../../src/portal/http.ts';
-import { IgateTokenClient } from '../../src/portal/provincial/igate.ts';
-import { ProvincialClient, parseProvincial, provincialRequests } from '../../src/portal/provincial/index.ts';
-import { NameMatcher } from '../../src/portal/provincial/text.ts';
-import { createCapture, fetchProvincialRequest } from '../../src/snapshots/capture.ts';
+import { LocalPoliteness, PortalHttp } from '../../src/sources/http.ts';
+import { IgateTokenClient } from '../../src/sources/provincial/token-client.ts';
+import { ProvincialClient, parseProvincial, provincialRequests } from '../../src/sources/provincial/source.ts';
+import { NameMatcher } from '../../src/sources/provincial/text.ts';
+import { createCapture } from '../../src/cycle/store.ts';
+import { fetchRequest } from '../../src/snapshots/fetch.ts';
+import { provincialSource } from '../../src/sources/provincial/source.ts';
+import type { ProvincialConfig } from '../../src/config/schema.ts';
+import type { ProvincialRequest } from '../../src/sources/provincial/vendor.ts';
+import { testConfig } from '../helpers/config.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
-import { rawBody } from '../../src/snapshots/raw.ts';
+import { rawBody } from '../../src/snapshots/archive.ts';
 
 const BASE = 'https://apidvc.tinh.example.test';
 const SSO = 'https://ssodvc.tinh.example.test';
@@ -70,6 +75,13 @@ describe('iGate token', () => {
   });
 });
 
+async function fetchProvincial(client: ProvincialClient, cfg: ProvincialConfig, captureId: number, spec: ProvincialRequest) {
+  const r = await fetchRequest({ db: t.db, source: provincialSource, transport: client, config: { ...testConfig(), provincial: cfg } }, captureId, spec, 1);
+  // Accepted answers are archived in the background (the next request does not wait): wait here.
+  await r.archived;
+  return r;
+}
+
 describe('iGate reports into the raw archive', () => {
   it('follows Spring pages, archives every page, never archives the token or the secret', async () => {
     nock(SSO).post(TOKEN).reply(200, { access_token: 'very-secret-token', expires_in: 300 });
@@ -79,7 +91,7 @@ describe('iGate reports into the raw archive', () => {
     nock(BASE).get('/pa/dossier-statistic/--statistic-agency-kgg').query((q) => q.page === '1').reply(200, { content: [row('H19.05')], totalPages: 2, number: 1 });
     const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 3 });
     const client = new ProvincialClient(http(), cfg, creds);
-    const r = await fetchProvincialRequest(t.db, client, cfg, captureId, spec, 1);
+    const r = await fetchProvincial(client, cfg, captureId, spec);
     expect(r).toMatchObject({ outcome: 'ok', pages: 2 });
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).orderBy('id').execute();
     expect(raws.map((x) => x.request_key)).toEqual(['igate.dossier.H19', 'igate.dossier.H19.p2']);
@@ -96,7 +108,7 @@ describe('iGate reports into the raw archive', () => {
     const scope = nock(BASE).get('/pa/kgg-digitize/digitization-by-agency').query(true).reply(200, '<html><title>Request Rejected</title>The requested URL was rejected.</html>', { 'content-type': 'text/html' });
     const spec = provincialRequests(cfg, 'H19', period).find((s) => s.endpoint === 'igate.digitization')!;
     const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
-    const r = await fetchProvincialRequest(t.db, new ProvincialClient(http(), cfg, creds), cfg, captureId, spec, 1);
+    const r = await fetchProvincial(new ProvincialClient(http(), cfg, creds), cfg, captureId, spec);
     expect(r.outcome).toBe('blocked');
     expect(scope.isDone()).toBe(true);
   });
@@ -106,7 +118,7 @@ describe('iGate reports into the raw archive', () => {
     nock(BASE).get('/pa/kgg-digitize/digitization-by-agency').query(true).reply(200, [{ agency: { code: 'H19.01' }, totalReceiver: 5 }]);
     const spec = provincialRequests(cfg, 'H19', period).find((s) => s.endpoint === 'igate.digitization')!;
     const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
-    const r = await fetchProvincialRequest(t.db, new ProvincialClient(http(), cfg, creds), cfg, captureId, spec, 1);
+    const r = await fetchProvincial(new ProvincialClient(http(), cfg, creds), cfg, captureId, spec);
     expect(r.outcome).toBe('drift');
     expect(r.detail).toMatch(/\$\[0\]\.totalReceiverHavingFile/);
   });
@@ -126,7 +138,7 @@ describe('HTML tables and OpenCPS', () => {
     nock(BASE).get('/thongke').reply(200, page, { 'content-type': 'text/html; charset=utf-8' });
     const spec = provincialRequests(htmlCfg, 'H19', period)[0]!;
     const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
-    const r = await fetchProvincialRequest(t.db, new ProvincialClient(http(), htmlCfg, creds), htmlCfg, captureId, spec, 1);
+    const r = await fetchProvincial(new ProvincialClient(http(), htmlCfg, creds), htmlCfg, captureId, spec);
     expect(r.outcome).toBe('ok');
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).execute();
     const matcher = new NameMatcher([
@@ -149,7 +161,7 @@ describe('HTML tables and OpenCPS', () => {
       .reply(200, { total: 1, data: [{ govAgencyCode: 'H19.07', govAgencyName: 'Sở Y tế', receivedCount: 100, onlineCount: 90, overdueCount: 3 }] });
     const spec = provincialRequests(ocCfg, 'H19', period)[0]!;
     const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
-    expect((await fetchProvincialRequest(t.db, new ProvincialClient(http(), ocCfg, creds), ocCfg, captureId, spec, 1)).outcome).toBe('ok');
+    expect((await fetchProvincial(new ProvincialClient(http(), ocCfg, creds), ocCfg, captureId, spec)).outcome).toBe('ok');
     expect(scope.isDone()).toBe(true);
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).execute();
     const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: ocCfg, matcher: new NameMatcher([]), knownCodes: new Set() });

@@ -7,7 +7,7 @@ import { parseConfigText } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/load.ts';
 import { buildReport } from '../../src/report/bulletin.ts';
 import { buildXlsx } from '../../src/report/xlsx.ts';
-import { exportRows, latestDataSnapshots } from '../../src/snapshots/series.ts';
+import { exportRows, latestDataSnapshots } from '../../src/snapshots/export.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { CAPTURE_16, CAPTURE_23, FIXTURES } from '../helpers/paths.ts';
 import { seedCycle } from '../helpers/seed.ts';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   t = await freshDatabase();
   const file = parseConfigText('province: H19\nrules: { floor: { warnRatio: 0, criticalRatio: 50 } }\n', 'test.yaml');
   const { province, ...rest } = file;
-  config = { ...rest, file: null, provinces: [province as string], nationalMode: false, env: { dataDir: '/tmp', databaseUrl: null, redisUrl: '', smtpUrl: null, mailFrom: 'x', dvcqgBaseUrl: 'https://dichvucong.gov.vn', httpDelayMs: 0, opsToken: null, port: 0, logLevel: 'silent', provincialClientId: null, provincialClientSecret: null, provincialUsername: null, provincialPassword: null } };
+  config = { ...rest, file: null, provinces: [province as string], nationalMode: false, env: { dataDir: '/tmp', databaseUrl: null, redisUrl: '', smtpUrl: null, mailFrom: 'x', dvcqgBaseUrl: 'https://dichvucong.gov.vn', httpDelayMs: 0, opsToken: null, port: 0, logLevel: 'silent', provincialClientId: null, provincialClientSecret: null, provincialUsername: null, provincialPassword: null, queuePrefix: 'chiso766', jobLockMs: 30000, shutdownGraceMs: 60000 } };
   await seedCycle(t.db, config, CAPTURE_16, new Date('2026-11-16T04:12:00+07:00'));
   await seedCycle(t.db, config, CAPTURE_23, new Date('2026-11-23T04:12:00+07:00'));
 });

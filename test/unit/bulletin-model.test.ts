@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildBulletin, classifyTrend, rankUnits, type BulletinInput } from '../../src/report/model.ts';
 import { trendSentences } from '../../src/report/sentences.ts';
-import { viewOf, type ObsPoint } from '../../src/rules/types.ts';
+import { type Observation as ObsPoint, viewOf } from '../../src/domain/observations.ts';
 
 function obs(unitCode: string, metric: string, score: number | null, ratio: number | null = score): ObsPoint {
   return { unitCode, metric, score, maxScore: 100, ratio, rank: null, peerRank: null, present: true };

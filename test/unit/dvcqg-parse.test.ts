@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { provinceRequests, type Endpoint } from '../../src/portal/dvcqg/endpoints.ts';
-import { parseLegacy } from '../../src/portal/dvcqg/legacy.ts';
-import { parseNational, parseProvince, validateResponse, type ScopePages } from '../../src/portal/dvcqg/parse.ts';
-import { classify } from '../../src/portal/http.ts';
-import { DriftError, type ParsedScope } from '../../src/portal/types.ts';
+import { provinceRequests, type Endpoint } from '../../src/sources/dvcqg/endpoints.ts';
+import { parseLegacy } from '../../src/sources/dvcqg-legacy/legacy.ts';
+import { parseNational, parseProvince, validateResponse, type ScopePages } from '../../src/sources/dvcqg/parse.ts';
+import { classify } from '../../src/sources/http.ts';
 import { CAPTURE_16, CAPTURE_23, ERRORS, LEGACY } from '../helpers/paths.ts';
+import { DriftError } from '../../src/sources/drift.ts';
+import type { ParsedScope } from '../../src/sources/source.ts';
 
 const ROOT_H19 = '019d2be3-6a85-74ec-a342-8635701ddf34';
 const GROUP_ENDPOINTS: Endpoint[] = ['transparency', 'dvc-progress-tree', 'provide-online-tree', 'formality-online-payment-tree', 'handling-satisfaction', 'dossier-digitized'];

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { mailRetryCapMs, mailRetryDelay } from '../../src/queue/mail-retry.ts';
 import { reconnectDelay } from '../../src/queue/connection.ts';
 import { infraRetryDelay, isInfraOutage } from '../../src/queue/transient.ts';
-import { checkPlausible } from '../../src/portal/dvcqg/plausible.ts';
-import { DriftError } from '../../src/portal/types.ts';
+import { checkPlausible } from '../../src/sources/dvcqg/plausible.ts';
 import { parseCalendarDate } from '../../src/domain/periods.ts';
+import { DriftError } from '../../src/sources/drift.ts';
 
 describe('mail retry schedule', () => {
   it('doubles from jobs.backoffMs and is capped at 5 minutes in production, with ±20 % jitter', () => {

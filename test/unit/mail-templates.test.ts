@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { esc, headline, renderDigest, renderOpsDigest, shortUnitName, type DigestModel } from '../../src/mail/templates.ts';
+import { headline, renderDigest, renderOpsDigest, shortUnitName, type DigestModel } from '../../src/mail/templates.ts';
+import { escapeHtml as esc } from '../../src/domain/wording.ts';
 import { weekLabel } from '../../src/domain/format.ts';
 
 const base: DigestModel = {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_COUNTERS, unitActivity } from '../../src/domain/activity.ts';
 import { displayUnitName } from '../../src/domain/names.ts';
-import { parseNational, parseProvince, validateResponse } from '../../src/portal/dvcqg/parse.ts';
-import type { ParsedObservation, ParsedScope } from '../../src/portal/types.ts';
+import { parseNational, parseProvince, validateResponse } from '../../src/sources/dvcqg/parse.ts';
 import { FIXTURES } from '../helpers/paths.ts';
+import type { FullObservation as ParsedObservation } from '../../src/domain/observations.ts';
+import type { ParsedScope } from '../../src/sources/source.ts';
 
 const REAL = path.join(FIXTURES, 'real');
 const ROOT_H44 = '019d2be3-6a88-732b-8b17-b68020c8553a';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile, reconciliationFindings } from '../../src/rules/reconciliation.ts';
-import { viewOf, type ObsPoint } from '../../src/rules/types.ts';
-import { NameMatcher, normalizeUnitName, parseViNumber } from '../../src/portal/provincial/text.ts';
+import { NameMatcher, normalizeUnitName, parseViNumber } from '../../src/sources/provincial/text.ts';
+import { type Observation as ObsPoint, viewOf } from '../../src/domain/observations.ts';
 
 function o(unitCode: string, metric: string, f: Partial<ObsPoint>): ObsPoint {
   return { unitCode, metric, score: null, maxScore: null, ratio: null, rank: null, peerRank: null, present: true, numerator: null, denominator: null, ...f };

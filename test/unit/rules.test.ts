@@ -5,7 +5,8 @@ import { floorFindings, targetFindings } from '../../src/rules/thresholds.ts';
 import { consecutiveDeclinesFindings, nationalRankDropFindings, rankDropFindings, weeklyDropFindings } from '../../src/rules/trends.ts';
 import { coverageFindings } from '../../src/rules/coverage.ts';
 import { noActivityKeys } from '../../src/rules/no-activity.ts';
-import { viewOf, type ObsPoint, type RuleInput, type SnapshotView } from '../../src/rules/types.ts';
+import { type RuleInput } from '../../src/rules/types.ts';
+import { type Observation as ObsPoint, type SnapshotView, viewOf } from '../../src/domain/observations.ts';
 
 type Row = [unit: string, score: number | null, rank?: number | null, peer?: number | null, present?: boolean];
 

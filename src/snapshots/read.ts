@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, Snapshot } from '../db/types.ts';
-import { viewOf, type ObsPoint, type SnapshotView } from '../rules/types.ts';
+import { type Observation, type SnapshotView, viewOf } from '../domain/observations.ts';
 
 /** Observations of several snapshots in one query. */
 export async function loadViews(db: Kysely<DB>, snapshots: readonly Snapshot[]): Promise<Map<number, SnapshotView>> {
@@ -16,7 +16,7 @@ export async function loadViews(db: Kysely<DB>, snapshots: readonly Snapshot[]):
     .select(['snapshot_id', 'unit_code', 'metric', 'score', 'max_score', 'ratio', 'rank', 'peer_rank', 'present', 'numerator', 'denominator'])
     .where('snapshot_id', 'in', [...new Set(snapshots.map((s) => s.id))])
     .execute();
-  const by = new Map<number, ObsPoint[]>();
+  const by = new Map<number, Observation[]>();
   for (const r of rows) {
     const list = by.get(r.snapshot_id) ?? [];
     list.push({ unitCode: r.unit_code, metric: r.metric, score: r.score, maxScore: r.max_score, ratio: r.ratio, rank: r.rank, peerRank: r.peer_rank, present: r.present, numerator: r.numerator, denominator: r.denominator });

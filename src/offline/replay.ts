@@ -48,8 +48,8 @@ export interface Fault {
 }
 
 export interface ReplayStats {
-  /** Answers sent (or connections reset), in order. */
-  requests: { endpoint: string; status: number; at: string; fault: FaultKind | null }[];
+  /** Answers sent (or connections reset), in order; `arrivedAt`: when the request came in. */
+  requests: { endpoint: string; status: number; at: string; arrivedAt: string; fault: FaultKind | null }[];
   /** Requests received per endpoint, counted on arrival ("the server saw N requests"). */
   byEndpoint: Record<string, number>;
 }
@@ -78,6 +78,8 @@ export class ReplayServer {
   private current: ReplayCapture;
   private faults: (Fault & { fired: number })[] = [];
   readonly stats: ReplayStats = { requests: [], byEndpoint: {} };
+  /** When each request came in (answers can overlap when a client is not polite). */
+  private readonly arrivals = new WeakMap<ServerResponse, string>();
 
   constructor(
     private readonly captures: ReplayCapture[],
@@ -118,6 +120,7 @@ export class ReplayServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.arrivals.set(res, new Date().toISOString());
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -165,7 +168,7 @@ export class ReplayServer {
         case 'http429':
           return this.send(res, 429, 'application/json', JSON.stringify({ statusCode: 429, message: 'Too Many Requests' }), endpoint, fault.kind);
         case 'reset':
-          this.record(endpoint, 0, fault.kind);
+          this.record(endpoint, 0, fault.kind, this.arrivals.get(res));
           req.socket.destroy();
           return;
         case 'slow':
@@ -189,12 +192,12 @@ export class ReplayServer {
     return this.send(res, entry.httpStatus, entry.contentType, entry.body, endpoint, fault?.kind ?? null);
   }
 
-  private record(endpoint: string, status: number, fault: FaultKind | null): void {
-    this.stats.requests.push({ endpoint, status, at: new Date().toISOString(), fault });
+  private record(endpoint: string, status: number, fault: FaultKind | null, arrivedAt = ''): void {
+    this.stats.requests.push({ endpoint, status, at: new Date().toISOString(), arrivedAt, fault });
   }
 
   private send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, endpoint?: string, fault: FaultKind | null = null): void {
-    if (endpoint) this.record(endpoint, status, fault);
+    if (endpoint) this.record(endpoint, status, fault, this.arrivals.get(res));
     res.writeHead(status, { 'content-type': contentType });
     res.end(body);
   }

@@ -6,9 +6,9 @@
  * so nothing impossible is stored as an observation or e-mailed to a unit.
  */
 import { GROUP_CODES, metricDef } from '../../domain/metrics.ts';
-import { DriftError } from '../types.ts';
 import type { Endpoint } from './endpoints.ts';
 import type { NationalData, PaymentTreeData, ProgressTreeData, ProvideOnlineTreeData, ProvinceSummaryData, ShapeAData, ShapeARow } from './schemas.ts';
+import { DriftError } from '../drift.ts';
 
 /** The portal rounds to 2 decimals: a hundredth of slack on bounds. */
 const EPS = 0.01;

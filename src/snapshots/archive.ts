@@ -5,8 +5,8 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, Outcome } from '../db/types.ts';
-import type { PortalResponse } from '../portal/http.ts';
+import type { DB } from '../db/types.ts';
+import type { Outcome, PortalResponse } from '../sources/http.ts';
 
 type Conn = Kysely<DB> | Transaction<DB>;
 
@@ -79,4 +79,28 @@ export function pageOfKey(key: string): number {
 /** The request key without its page suffix. */
 export function baseKey(key: string): string {
   return key.replace(/\.p\d+$/, '');
+}
+
+/** The accepted pages of one request already stored for a capture (a job run twice asks nothing again). */
+export async function storedPages(db: Conn, captureId: number, key: string): Promise<Map<number, Buffer>> {
+  const rows = await db
+    .selectFrom('raw_payloads')
+    .select(['request_key', 'body', 'body_encoding'])
+    .where('capture_id', '=', captureId)
+    .where('outcome', '=', 'ok')
+    .where((eb) => eb.or([eb('request_key', '=', key), eb('request_key', 'like', `${key}.p%`)]))
+    .execute();
+  return new Map(rows.map((r) => [pageOfKey(r.request_key), rawBody(r)]));
+}
+
+/** How many answers of a cycle's captures were not accepted (errors, WAF pages, drift). */
+export async function failedAnswersOfCycle(db: Conn, cycleId: number): Promise<number> {
+  const r = await db
+    .selectFrom('raw_payloads as r')
+    .innerJoin('captures as c', 'c.id', 'r.capture_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('c.cycle_id', '=', cycleId)
+    .where('r.outcome', '!=', 'ok')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }

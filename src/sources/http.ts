@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { VERSION } from '../version.ts';
+import { VERSION } from '../config/version.ts';
+import { InputError } from '../domain/errors.ts';
 
 export type Outcome = 'ok' | 'retryable' | 'blocked' | 'drift';
 
@@ -37,9 +38,7 @@ export interface PortalResponse {
   durationMs: number;
 }
 
-export class HostNotAllowedError extends Error {
-  readonly exitCode = 2;
-}
+export class HostNotAllowedError extends InputError {}
 
 /** Serialises requests per host and spaces them by `delayMs` (end of one → start of the next). */
 export interface Politeness {

@@ -1,11 +1,12 @@
 /**
- * VNPT iGate ("digo") statistics, per agency (docs/provincial-portals.md §1). OpenID Connect on
- * Keycloak: a client-credentials or password grant; the token is cached until shortly before it
- * expires and refreshed once on a 401. Secrets come from the environment only and never reach a
- * log, an output or the raw archive (the token exchange is not archived).
+ * The provincial portal's OpenID Connect token (VNPT iGate on Keycloak): a client-credentials or
+ * password grant; the token is cached until shortly before it expires and refreshed once on a 401.
+ * Secrets come from the environment only and never reach a log, an output or the raw archive (the
+ * token exchange is not archived).
  */
 import { z } from 'zod';
 import type { PortalHttp, PortalRequest, PortalResponse } from '../http.ts';
+import { ExplainedError } from '../../domain/errors.ts';
 
 export interface IgateCredentials {
   clientId: string | null;
@@ -14,9 +15,7 @@ export interface IgateCredentials {
   password: string | null;
 }
 
-export class ProvincialAuthError extends Error {
-  readonly exitCode = 1;
-}
+export class ProvincialAuthError extends ExplainedError {}
 
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional() });
 
@@ -63,32 +62,3 @@ export class IgateTokenClient {
   }
 }
 
-export interface IgateReport {
-  /** `digitization`, `dossier`, `online`. */
-  kind: 'digitization' | 'dossier' | 'online';
-  path: string;
-  params: (p: { from: string; to: string; agencyId: string }) => Record<string, string>;
-}
-
-export const IGATE_REPORTS: readonly IgateReport[] = [
-  { kind: 'digitization', path: '/pa/kgg-digitize/digitization-by-agency', params: (p) => ({ from: p.from, to: p.to, 'ancestor-id': p.agencyId }) },
-  { kind: 'dossier', path: '/pa/dossier-statistic/--statistic-agency-kgg', params: (p) => ({ 'agency-id': p.agencyId, 'from-date': p.from, 'to-date': p.to, 'suppended-cancelled': 'true' }) },
-  { kind: 'online', path: '/pa/kgg-dossier-statistic/--kgg-dossier-report-online', params: (p) => ({ 'from-applied-date': p.from, 'to-applied-date': p.to, 'agency-id': p.agencyId }) },
-];
-
-/** Rows of an answer: a bare array, or a Spring page `{content, totalPages, number}`. */
-export function pageRows(json: unknown): { rows: unknown[]; totalPages: number } {
-  if (Array.isArray(json)) return { rows: json, totalPages: 1 };
-  const page = json as { content?: unknown; totalPages?: unknown };
-  if (page && Array.isArray(page.content)) return { rows: page.content, totalPages: typeof page.totalPages === 'number' && page.totalPages > 0 ? page.totalPages : 1 };
-  throw new Error('expected an array of rows or a page {content: [...]}');
-}
-
-const num = z.union([z.number(), z.string().transform((s) => Number(s))]).pipe(z.number());
-const agency = z.object({ code: z.string().optional().nullable(), name: z.string().optional().nullable(), id: z.string().optional().nullable() });
-
-export const igateRowSchemas = {
-  digitization: z.object({ agency, totalReceiver: num, totalReceiverHavingFile: num, percentTotalReceiverHavingFile: num.optional().nullable() }),
-  dossier: z.object({ agency, received: num, receivedOnline: num.optional().nullable(), resolvedOverdue: num.optional().nullable(), unresolvedOverdue: num.optional().nullable() }),
-  online: z.object({ agency_name: z.string(), onlinepaid_quantity: num, total: num, agency_code: z.string().optional().nullable() }),
-} as const;

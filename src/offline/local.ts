@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { processAlive } from '../processes.ts';
+import { ExplainedError } from '../domain/errors.ts';
 
 export interface LocalServices {
   redisUrl: string;
@@ -19,9 +20,7 @@ export interface LocalServices {
   stop(): Promise<void>;
 }
 
-export class ServiceError extends Error {
-  readonly exitCode = 1;
-}
+export class ServiceError extends ExplainedError {}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,8 @@
  * and the flat rows of `export`.
  */
 import type { Kysely } from 'kysely';
-import type { DB, Snapshot, UnitKind } from '../db/types.ts';
+import type { DB, Snapshot } from '../db/types.ts';
+import type { UnitKind } from '../domain/units.ts';
 
 export interface ExportRow {
   captured_at: string;

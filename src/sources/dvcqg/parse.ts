@@ -9,16 +9,6 @@ import { provinceOfUnitCode } from '../../domain/provinces.ts';
 import { competitionRanks } from '../../domain/ranking.ts';
 import { round2 } from '../../domain/format.ts';
 import { unitActivity, type Activity } from '../../domain/activity.ts';
-import type { UnitKind } from '../../db/types.ts';
-import {
-  DriftError,
-  formatJsonPath,
-  observation,
-  percentOf,
-  type ParsedObservation,
-  type ParsedScope,
-  type UnitSeen,
-} from '../types.ts';
 import { GROUP_ENDPOINTS, type Endpoint } from './endpoints.ts';
 import { checkPlausible } from './plausible.ts';
 import {
@@ -32,6 +22,10 @@ import {
   type ShapeAData,
   type ShapeARow,
 } from './schemas.ts';
+import type { UnitKind, UnitSeen } from '../../domain/units.ts';
+import { type FullObservation, observation, percentOf } from '../../domain/observations.ts';
+import { DriftError, formatJsonPath } from '../drift.ts';
+import type { ParsedScope } from '../source.ts';
 
 export const SOURCE = 'dvcqg';
 export const ALIAS_SYSTEM = 'dvcqg';
@@ -91,7 +85,7 @@ export type ScopePages = Partial<Record<Endpoint, unknown[]>>;
 export function parseNational(data: unknown): ParsedScope {
   const d = data as NationalData;
   const units: UnitSeen[] = [];
-  const observations: ParsedObservation[] = [];
+  const observations: FullObservation[] = [];
   const notes: string[] = [];
   const totalRanks = competitionRanks(d.evaluation.map((r) => ({ key: r.departmentCode, value: r.totalScore })));
   const groupRanks = new Map(GROUP_CODES.map((g) => [g, competitionRanks(d.evaluation.map((r) => ({ key: r.departmentCode, value: r.groupScores[g] })))]));
@@ -166,7 +160,7 @@ function concatRows<T>(pages: unknown[] | undefined, pick: (page: T) => unknown[
 
 export function parseProvince(provinceCode: string, pages: ScopePages): ParsedScope {
   const notes: string[] = [];
-  const observations: ParsedObservation[] = [];
+  const observations: FullObservation[] = [];
   const summaryPages = pages['service-results'];
   if (!summaryPages || summaryPages.length === 0) throw new Error(`province ${provinceCode}: service-results is missing from the capture`);
   const summary = summaryPages[0] as ProvinceSummaryData;
@@ -283,8 +277,8 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
  * is listed apart ("không phát sinh hồ sơ"). Sets `rank`/`peerRank` in place; returns the codes of
  * the units without any activity.
  */
-function rankAmongActive(observations: ParsedObservation[], provinceCode: string, byCode: ReadonlyMap<string, UnitRef>): string[] {
-  const byUnit = new Map<string, Map<string, ParsedObservation>>();
+function rankAmongActive(observations: FullObservation[], provinceCode: string, byCode: ReadonlyMap<string, UnitRef>): string[] {
+  const byUnit = new Map<string, Map<string, FullObservation>>();
   for (const o of observations) {
     if (o.unitCode === provinceCode) continue;
     let m = byUnit.get(o.unitCode);
@@ -316,8 +310,8 @@ function rankAmongActive(observations: ParsedObservation[], provinceCode: string
 }
 
 interface GroupRows {
-  province: ParsedObservation[];
-  units: ParsedObservation[];
+  province: FullObservation[];
+  units: FullObservation[];
 }
 
 function resolveUnit(id: string, code: string | undefined, byId: Map<string, UnitRef>, endpoint: Endpoint, name: string, notes: string[]): string | null {
@@ -335,7 +329,7 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
     case 'dossier-digitized': {
       const first = pages[0] as ShapeAData;
       const province = shapeARowObservations(group, provinceCode, first.overview, notes, endpoint);
-      const units: ParsedObservation[] = [];
+      const units: FullObservation[] = [];
       for (const row of concatRows<ShapeAData>(pages, (p) => p.evaluation) as ShapeARow[]) {
         const code = resolveUnit(row.departmentId, row.departmentCode, byId, endpoint, row.departmentName, notes);
         if (code) units.push(...shapeARowObservations(group, code, row, notes, endpoint));
@@ -350,7 +344,7 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
         observation({ unitCode: provinceCode, metric: group, score: p.totalScore, maxScore: p.totalMaxScore, ratio: p.totalReceived === 0 ? null : p.ratio, numerator: p.totalOnTime, denominator: p.totalReceived }),
         ...progressCounters(provinceCode, p.totalOnTime, p.totalReceived, p.totalReceived - p.totalOnTime, p.ratio),
       ];
-      const units: ParsedObservation[] = [];
+      const units: FullObservation[] = [];
       for (const c of concatRows<ProgressTreeData>(pages, (x) => x.children) as ProgressTreeData['children']) {
         const code = resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!;
         // ratio is the on-time share: none when nothing was received (the portal writes 0).
@@ -386,7 +380,7 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
   }
 }
 
-function shapeARowObservations(group: GroupCode, unitCode: string, row: ShapeARow, notes: string[], endpoint: Endpoint): ParsedObservation[] {
+function shapeARowObservations(group: GroupCode, unitCode: string, row: ShapeARow, notes: string[], endpoint: Endpoint): FullObservation[] {
   const out = [observation({ unitCode, metric: group, score: row.totalScore, maxScore: row.totalMaxScore, ratio: row.ratio })];
   for (const m of row.metrics) {
     const def = metricDef(m.code);
@@ -408,14 +402,14 @@ function shapeARowObservations(group: GroupCode, unitCode: string, row: ShapeARo
   return out;
 }
 
-function progressCounters(unitCode: string, onTime: number, received: number, overdue: number, ratio: number | null): ParsedObservation[] {
+function progressCounters(unitCode: string, onTime: number, received: number, overdue: number, ratio: number | null): FullObservation[] {
   return [
     observation({ unitCode, metric: 'ON_TIME', numerator: onTime, denominator: received, ratio: received === 0 ? null : ratio }),
     observation({ unitCode, metric: 'OVERDUE', numerator: overdue, denominator: received, ratio: percentOf(overdue, received) }),
   ];
 }
 
-function paymentObservations(group: GroupCode, unitCode: string, r: PaymentTreeData['parent']): ParsedObservation[] {
+function paymentObservations(group: GroupCode, unitCode: string, r: PaymentTreeData['parent']): FullObservation[] {
   return [
     observation({ unitCode, metric: group, score: r.totalScore, maxScore: r.totalMaxScore, ratio: r.ratio }),
     // TTTT = 6·A + min(2, 2.5·B) + 2.5·C (docs/dvcqg-api.md §7): A, B and C as counter ratios.

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { GROUP_CODES, metricDef } from '../../domain/metrics.ts';
 import type { Period } from '../../domain/periods.ts';
 import { provinceByCode, provinceOfUnitCode } from '../../domain/provinces.ts';
-import type { UnitKind } from '../../db/types.ts';
-import { DriftError, formatJsonPath, normalizeText, observation, percentOf, type ParsedObservation, type ParsedScope, type UnitSeen } from '../types.ts';
+import type { UnitKind, UnitSeen } from '../../domain/units.ts';
+import { type FullObservation, observation, percentOf } from '../../domain/observations.ts';
+import { DriftError, formatJsonPath, normalizeText } from '../drift.ts';
+import type { ParsedScope } from '../source.ts';
 
 export const LEGACY_SOURCE = 'dvcqg-legacy';
 export const LEGACY_ALIAS_SYSTEM = 'dvcqg-legacy';
@@ -17,6 +19,7 @@ export const LEGACY_PATH = '/jsp/rest.jsp';
 export interface LegacyRequestSpec {
   key: string;
   scope: string;
+  endpoint: 'rest.jsp';
   params: Record<string, unknown>;
 }
 
@@ -33,10 +36,11 @@ function periodParams(period: Period): Record<string, unknown> {
 export function legacyRequests(provinces: readonly string[], period: Period): LegacyRequestSpec[] {
   const base = { type: 'ref', pageIndex: 1, p_loaidonvi: 1, loaichitieu: 0, service: 'report_tinh_766_service' };
   return [
-    { key: 'rest-jsp.national', scope: 'national', params: { ...base, ...periodParams(period), pageSize: 100, p_tinh_id: 0 } },
+    { key: 'rest-jsp.national', scope: 'national', endpoint: 'rest.jsp' as const, params: { ...base, ...periodParams(period), pageSize: 100, p_tinh_id: 0 } },
     ...provinces.map((code) => ({
       key: `rest-jsp.${code}`,
       scope: code,
+      endpoint: 'rest.jsp' as const,
       // pageSize ≥ 200 for provinces with more than 100 units (§10).
       params: { ...base, ...periodParams(period), pageSize: 500, p_tinh_id: provinceByCode(code).legacyId },
     })),
@@ -99,7 +103,7 @@ export function parseLegacy(requestKey: string, scope: string, body: Buffer | Ui
   }
   const rows = normalizeText(parsed.data);
   const units: UnitSeen[] = [];
-  const observations: ParsedObservation[] = [];
+  const observations: FullObservation[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
