@@ -3,7 +3,9 @@ import { openPostgres, type Database } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createScratchDatabase } from '../src/offline/local.ts';
 
-export async function benchDatabase(serverUrl: string): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
+export async function benchDatabase(
+  serverUrl: string,
+): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
   const scratch = await createScratchDatabase(serverUrl, 'bench');
   const database = openPostgres(scratch.url, 4);
   await migrateToLatest(database.db);

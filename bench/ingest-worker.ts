@@ -17,7 +17,11 @@ const config = benchConfig('jobs: { attempts: 1, backoffMs: 0 }\n');
 config.env.dvcqgBaseUrl = baseUrl;
 const report = await runCapture(
   { db: database.db, http, config, log: createLogger('warn') },
-  { period: { type: 'year', year: 2026 }, provinces: provincesArg.split(','), capturedAt: new Date('2026-11-30T04:12:00+07:00') },
+  {
+    period: { type: 'year', year: 2026 },
+    provinces: provincesArg.split(','),
+    capturedAt: new Date('2026-11-30T04:12:00+07:00'),
+  },
 );
 const seconds = (performance.now() - started) / 1000;
 await database.close();
@@ -26,4 +30,12 @@ if (report.failure) {
   process.exit(1);
 }
 const cpu = process.cpuUsage();
-console.log(JSON.stringify({ captureId: report.captureId, observations: report.ingest!.observations, seconds, rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), cpu_s: (cpu.user + cpu.system) / 1e6 }));
+console.log(
+  JSON.stringify({
+    captureId: report.captureId,
+    observations: report.ingest!.observations,
+    seconds,
+    rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpu_s: (cpu.user + cpu.system) / 1e6,
+  }),
+);

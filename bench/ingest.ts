@@ -15,12 +15,22 @@ import { syntheticCapture } from './synthetic.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function runWorker(env: NodeJS.ProcessEnv, args: string[]): Promise<{ observations: number; seconds: number; rss_mb: number; captureId: number }> {
+function runWorker(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+): Promise<{ observations: number; seconds: number; rss_mb: number; captureId: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-worker.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-worker.ts'), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`ingest worker exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`ingest worker exited ${code}`)),
+    );
   });
 }
 
@@ -36,7 +46,7 @@ export async function benchIngest(serverUrl: string, opts: { provinces?: string[
   const base = await replay.listen();
   const { url, database, drop } = await benchDatabase(serverUrl);
   try {
-    const r = await runWorker({ ...process.env, DATABASE_URL: url }, [base, provinces.join(",")]);
+    const r = await runWorker({ ...process.env, DATABASE_URL: url }, [base, provinces.join(',')]);
     if (process.env.BENCH_DEBUG) console.error(r);
     // The same rows, loaded by COPY into a table shaped like observations (same keys and index).
     const rows = await database.db
@@ -48,10 +58,34 @@ export async function benchIngest(serverUrl: string, opts: { provinces?: string[
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('create table observations_copy (like observations including all)');
-    const csv = rows.map((o) => [o.snapshot_id, o.unit_code, o.metric, o.score, o.max_score, o.ratio, o.numerator, o.denominator, o.rank, o.peer_rank, o.present, o.quality].map(csvValue).join(',')).join('\n') + '\n';
+    const csv =
+      rows
+        .map((o) =>
+          [
+            o.snapshot_id,
+            o.unit_code,
+            o.metric,
+            o.score,
+            o.max_score,
+            o.ratio,
+            o.numerator,
+            o.denominator,
+            o.rank,
+            o.peer_rank,
+            o.present,
+            o.quality,
+          ]
+            .map(csvValue)
+            .join(','),
+        )
+        .join('\n') + '\n';
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom('copy observations_copy (snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, present, quality) from stdin with (format csv)'));
+      const stream = client.query(
+        copyFrom(
+          'copy observations_copy (snapshot_id, unit_code, metric, score, max_score, ratio, numerator, denominator, rank, peer_rank, present, quality) from stdin with (format csv)',
+        ),
+      );
       stream.on('error', reject);
       stream.on('finish', () => resolve());
       stream.end(csv);

@@ -14,22 +14,39 @@ import { benchScale } from './scale.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined))?.split(',');
-const sizeArg = args.find((a) => a.startsWith('--size='))?.slice(7) ?? (args.includes('--size') ? args[args.indexOf('--size') + 1] : 'full');
+const only = (
+  args.find((a) => a.startsWith('--only='))?.slice(7) ??
+  (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined)
+)?.split(',');
+const sizeArg =
+  args.find((a) => a.startsWith('--size='))?.slice(7) ??
+  (args.includes('--size') ? args[args.indexOf('--size') + 1] : 'full');
 const tiny = sizeArg === 'tiny';
 const want = (name: string) => !only || only.includes(name);
 const say = (s: string) => {
   if (!json) process.stderr.write(`${s}\n`);
 };
 
-const services = await startLocalServices({ stateDir: mkdtempSync(path.join(os.tmpdir(), 'chiso766-bench-')), postgres: true });
+const services = await startLocalServices({
+  stateDir: mkdtempSync(path.join(os.tmpdir(), 'chiso766-bench-')),
+  postgres: true,
+});
 for (const n of services.notes) say(`[services] ${n}`);
 if (!services.databaseUrl) {
-  console.error('the benchmarks need a PostgreSQL server (set DATABASE_URL, or install PostgreSQL so one can be started)');
+  console.error(
+    'the benchmarks need a PostgreSQL server (set DATABASE_URL, or install PostgreSQL so one can be started)',
+  );
   process.exit(1);
 }
 const out: Record<string, unknown> = {
-  machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, size: tiny ? 'tiny' : 'full' },
+  machine: {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    size: tiny ? 'tiny' : 'full',
+  },
 };
 try {
   if (want('ingest')) {
@@ -42,7 +59,11 @@ try {
   }
   if (want('scale')) {
     say('scale: the national cycle on BullMQ with 1 worker process, then 2 …');
-    out.scale = await benchScale(services.databaseUrl, services.redisUrl, tiny ? { provinces: ['H19', 'H01', 'H05'], scale: 0.1 } : {});
+    out.scale = await benchScale(
+      services.databaseUrl,
+      services.redisUrl,
+      tiny ? { provinces: ['H19', 'H01', 'H05'], scale: 0.1 } : {},
+    );
   }
 } finally {
   await services.stop();

@@ -34,11 +34,20 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
 }
 
-async function runCycle(serverUrl: string, redisUrl: string, baseUrl: string, provinces: string[], workers: number): Promise<number> {
+async function runCycle(
+  serverUrl: string,
+  redisUrl: string,
+  baseUrl: string,
+  provinces: string[],
+  workers: number,
+): Promise<number> {
   const { url, database, drop } = await benchDatabase(serverUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chiso766-scale-'));
   const configFile = path.join(dir, 'chiso766.yaml');
-  writeFileSync(configFile, `province: [${provinces.join(', ')}]\njobs: { attempts: 2, backoffMs: 100, fetchConcurrency: 1 }\n`);
+  writeFileSync(
+    configFile,
+    `province: [${provinces.join(', ')}]\njobs: { attempts: 2, backoffMs: 100, fetchConcurrency: 1 }\n`,
+  );
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const env = {
     ...process.env,
@@ -59,7 +68,11 @@ async function runCycle(serverUrl: string, redisUrl: string, baseUrl: string, pr
     const started = performance.now();
     const { cycle } = await enqueueCycle(rt, { asOf: new Date('2026-11-30T04:12:00+07:00') });
     for (;;) {
-      const row = await database.db.selectFrom('cycles').select('state').where('id', '=', cycle.id).executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom('cycles')
+        .select('state')
+        .where('id', '=', cycle.id)
+        .executeTakeFirstOrThrow();
       if (row.state === 'complete') break;
       if (row.state === 'failed') throw new Error('the national cycle failed: see the workers');
       await new Promise((r) => setTimeout(r, 50));
@@ -71,7 +84,9 @@ async function runCycle(serverUrl: string, redisUrl: string, baseUrl: string, pr
         const first = Math.min(...jobs.map((j) => j.processedOn ?? 0));
         const last = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
         const busy = jobs.reduce((n, j) => n + ((j.finishedOn ?? 0) - (j.processedOn ?? 0)), 0);
-        console.error(`${workers} workers ${q}: ${jobs.length} jobs, span ${((last - first) / 1000).toFixed(2)} s, busy ${(busy / 1000).toFixed(2)} s, ends at +${((last - started - performance.timeOrigin) / 1000).toFixed(2)} s`);
+        console.error(
+          `${workers} workers ${q}: ${jobs.length} jobs, span ${((last - first) / 1000).toFixed(2)} s, busy ${(busy / 1000).toFixed(2)} s, ends at +${((last - started - performance.timeOrigin) / 1000).toFixed(2)} s`,
+        );
       }
     }
     return elapsed;
@@ -87,7 +102,11 @@ async function runCycle(serverUrl: string, redisUrl: string, baseUrl: string, pr
   }
 }
 
-export async function benchScale(serverUrl: string, redisUrl: string, opts: { provinces?: string[]; scale?: number } = {}) {
+export async function benchScale(
+  serverUrl: string,
+  redisUrl: string,
+  opts: { provinces?: string[]; scale?: number } = {},
+) {
   const provinces = opts.provinces ?? [...PROVINCE_CODES];
   const { capture } = syntheticCapture(provinces, { scale: opts.scale ?? 1 });
   const replay = new ReplayServer([capture]);
@@ -95,7 +114,13 @@ export async function benchScale(serverUrl: string, redisUrl: string, opts: { pr
   try {
     const workers1_s = await runCycle(serverUrl, redisUrl, baseUrl, provinces, 1);
     const workers2_s = await runCycle(serverUrl, redisUrl, baseUrl, provinces, 2);
-    return { provinces: provinces.length, requests: capture.entries.length, workers1_s: round(workers1_s, 2), workers2_s: round(workers2_s, 2), speedup: round(workers1_s / workers2_s, 2) };
+    return {
+      provinces: provinces.length,
+      requests: capture.entries.length,
+      workers1_s: round(workers1_s, 2),
+      workers2_s: round(workers2_s, 2),
+      speedup: round(workers1_s / workers2_s, 2),
+    };
   } finally {
     await replay.close();
   }

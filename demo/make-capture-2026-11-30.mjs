@@ -48,7 +48,12 @@ for (const c of tree.children) {
   const onTime = Math.round((target / 20) * c.totalReceived);
   const score = r2((20 * onTime) / c.totalReceived);
   addDelta(c.departmentCode, score - c.score);
-  Object.assign(c, { totalOnTime: onTime, totalOverdue: c.totalReceived - onTime, ratio: r2((onTime / c.totalReceived) * 100), score });
+  Object.assign(c, {
+    totalOnTime: onTime,
+    totalOverdue: c.totalReceived - onTime,
+    ratio: r2((onTime / c.totalReceived) * 100),
+    score,
+  });
 }
 const p = tree.parent;
 p.totalOnTime = tree.children.reduce((n, c) => n + c.totalOnTime, 0);
@@ -63,7 +68,12 @@ const row08 = t.evaluation.find((r) => r.departmentId === '019d2be3-6a85-74ec-a3
 const sync08 = row08.metrics.find((m) => m.code === 'DOSSIER_SYNC');
 delete sync08.dataQualityStatus;
 delete sync08.dataQualityMessage;
-Object.assign(sync08, { numerator: 4650, denominator: 4712, ratio: r2((4650 / 4712) * 100), score: r2((6 * 4650) / 4712) });
+Object.assign(sync08, {
+  numerator: 4650,
+  denominator: 4712,
+  ratio: r2((4650 / 4712) * 100),
+  score: r2((6 * 4650) / 4712),
+});
 const ckmb08 = r2(row08.metrics.reduce((s, m) => s + (m.score ?? 0), 0));
 addDelta('H19.08', ckmb08 - row08.totalScore);
 Object.assign(row08, { totalScore: ckmb08, ratio: r2((ckmb08 / 18) * 100) });
@@ -81,7 +91,16 @@ const provinceCkmbDelta = r2(t.overview.totalScore - ckmbBefore);
 // CLGQ: H19.109 is listed again (its score was inferable: 63.80 − the five other groups).
 const online = doc.online.data;
 const ref = doc.summary.data.evaluation.find((e) => e.departmentCode === 'H19.109');
-online.children.push({ departmentId: ref.departmentId, departmentName: ref.departmentName, departmentCode: 'H19.109', level: 'COMMUNE', totalScore: 7.36, totalMaxScore: 12, ratio: r2((7.36 / 12) * 100), scoreDelta: null });
+online.children.push({
+  departmentId: ref.departmentId,
+  departmentName: ref.departmentName,
+  departmentCode: 'H19.109',
+  level: 'COMMUNE',
+  totalScore: 7.36,
+  totalMaxScore: 12,
+  ratio: r2((7.36 / 12) * 100),
+  scoreDelta: null,
+});
 online.children.sort((a, b) => (a.departmentCode < b.departmentCode ? -1 : 1));
 
 // Unit totals and the province summary (re-sorted by total, as the portal sorts it).

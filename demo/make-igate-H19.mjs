@@ -24,10 +24,19 @@ const r2 = (x) => Math.round(x * 100) / 100;
 const digitization = digit.map((u, i) => {
   const m = u.metrics.find((x) => x.code === 'SO_HOA_GIAY_TO_GIAI_QUYET');
   const received = m.denominator + 5 + i;
-  const pct = u.departmentCode === 'H19.08' ? 99.9 : u.departmentCode === 'H19.111' ? Math.min(99, m.ratio + 35) : Math.min(99.5, m.ratio + 2.5);
+  const pct =
+    u.departmentCode === 'H19.08'
+      ? 99.9
+      : u.departmentCode === 'H19.111'
+        ? Math.min(99, m.ratio + 35)
+        : Math.min(99.5, m.ratio + 2.5);
   const having = Math.round((pct / 100) * received);
   return {
-    agency: { id: `60b87fb59adb921904a0${String(100 + i).padStart(4, '0')}`, code: u.departmentCode, name: u.departmentName.replace('thành phố Đồng Nai', 'tỉnh Đồng Nai') },
+    agency: {
+      id: `60b87fb59adb921904a0${String(100 + i).padStart(4, '0')}`,
+      code: u.departmentCode,
+      name: u.departmentName.replace('thành phố Đồng Nai', 'tỉnh Đồng Nai'),
+    },
     totalReceiver: received,
     totalReceiverHavingFile: having,
     totalComplete: Math.round(received * 0.9),
@@ -38,9 +47,14 @@ const digitization = digit.map((u, i) => {
 
 const dossier = {
   content: tree.map((u, i) => {
-    const received = u.departmentCode === 'H19.05' ? Math.round(u.totalReceived * 1.25) : Math.round(u.totalReceived * 1.02);
+    const received =
+      u.departmentCode === 'H19.05' ? Math.round(u.totalReceived * 1.25) : Math.round(u.totalReceived * 1.02);
     return {
-      agency: { id: `60b87fb59adb921904a0${String(100 + i).padStart(4, '0')}`, code: u.departmentCode, name: u.departmentName },
+      agency: {
+        id: `60b87fb59adb921904a0${String(100 + i).padStart(4, '0')}`,
+        code: u.departmentCode,
+        name: u.departmentName,
+      },
       received,
       receivedOnline: Math.round(received * 0.96),
       receivedDirect: received - Math.round(received * 0.96),
@@ -63,10 +77,29 @@ const rename = (name, i) => {
 };
 const online = pay.map((u, i) => {
   const total = u.totalDossierFinancialObligation;
-  const paid = u.departmentCode === 'H19.106' ? Math.min(total, Math.round(total * 0.99)) : Math.min(total, u.totalDossierOnlinePaymentSuccess + 3);
-  return { agency_name: rename(u.departmentName, i), phatsinh_1phan_quantity: 0, phatsinh_toanphan_quantity: total, datiepnhan_quantity: total, hoanthanh_quantity: total, onlinepaid_quantity: paid, total };
+  const paid =
+    u.departmentCode === 'H19.106'
+      ? Math.min(total, Math.round(total * 0.99))
+      : Math.min(total, u.totalDossierOnlinePaymentSuccess + 3);
+  return {
+    agency_name: rename(u.departmentName, i),
+    phatsinh_1phan_quantity: 0,
+    phatsinh_toanphan_quantity: total,
+    datiepnhan_quantity: total,
+    hoanthanh_quantity: total,
+    onlinepaid_quantity: paid,
+    total,
+  };
 });
-online.push({ agency_name: 'Trung tâm Phục vụ hành chính công tỉnh', phatsinh_1phan_quantity: 0, phatsinh_toanphan_quantity: 12, datiepnhan_quantity: 12, hoanthanh_quantity: 12, onlinepaid_quantity: 12, total: 12 });
+online.push({
+  agency_name: 'Trung tâm Phục vụ hành chính công tỉnh',
+  phatsinh_1phan_quantity: 0,
+  phatsinh_toanphan_quantity: 12,
+  datiepnhan_quantity: 12,
+  hoanthanh_quantity: 12,
+  onlinepaid_quantity: 12,
+  total: 12,
+});
 
 const out = path.join(here, 'igate/H19');
 mkdirSync(out, { recursive: true });

@@ -52,7 +52,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', 'timestamptz')
     .addColumn('summary', 'jsonb')
     .execute();
-  await db.schema.createIndex('cycles_week_idx').on('cycles').columns(['source', 'provinces', 'period_key', 'week']).execute();
+  await db.schema
+    .createIndex('cycles_week_idx')
+    .on('cycles')
+    .columns(['source', 'provinces', 'period_key', 'week'])
+    .execute();
 
   await db.schema
     .createTable('captures')
@@ -93,8 +97,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('duration_ms', 'integer', (c) => c.notNull())
     .execute();
   // At most one accepted response per request of a capture; failed attempts are kept beside it.
-  await sql`create unique index raw_payloads_ok_uq on raw_payloads (capture_id, request_key) where outcome = 'ok'`.execute(db);
-  await db.schema.createIndex('raw_payloads_capture_idx').on('raw_payloads').columns(['capture_id', 'request_key']).execute();
+  await sql`create unique index raw_payloads_ok_uq on raw_payloads (capture_id, request_key) where outcome = 'ok'`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex('raw_payloads_capture_idx')
+    .on('raw_payloads')
+    .columns(['capture_id', 'request_key'])
+    .execute();
 
   await db.schema
     .createTable('snapshots')
@@ -132,7 +142,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('observations_pk', ['snapshot_id', 'unit_code', 'metric'])
     .execute();
   // "Series of unit × metric over time".
-  await db.schema.createIndex('observations_series_idx').on('observations').columns(['unit_code', 'metric', 'snapshot_id']).execute();
+  await db.schema
+    .createIndex('observations_series_idx')
+    .on('observations')
+    .columns(['unit_code', 'metric', 'snapshot_id'])
+    .execute();
 
   await db.schema
     .createTable('alerts')

@@ -8,7 +8,12 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .alterTable('raw_payloads')
-    .addColumn('body_encoding', 'text', (c) => c.notNull().defaultTo('identity').check(sql`body_encoding in ('identity', 'gzip')`))
+    .addColumn('body_encoding', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('identity')
+        .check(sql`body_encoding in ('identity', 'gzip')`),
+    )
     .execute();
 }
 

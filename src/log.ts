@@ -32,9 +32,17 @@ const REDACT = [
 let root: Logger | null = null;
 
 export function createLogger(level: string = logSettings().level): Logger {
-  const opts = { level, base: { app: 'chiso766' }, redact: { paths: REDACT, censor: '***' }, timestamp: pino.stdTimeFunctions.isoTime };
+  const opts = {
+    level,
+    base: { app: 'chiso766' },
+    redact: { paths: REDACT, censor: '***' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
   if (process.stderr.isTTY && !logSettings().json) {
-    return pino(opts, pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', sync: true }));
+    return pino(
+      opts,
+      pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', sync: true }),
+    );
   }
   return pino(opts, pino.destination({ dest: 2, sync: true }));
 }

@@ -36,7 +36,11 @@ interface EvalContext {
 }
 
 function depthOf(config: Config): number {
-  return Math.max(config.rules.consecutiveDeclines.steps, ...config.rules.overrides.map((o) => o.consecutiveDeclines?.steps ?? 0), 1);
+  return Math.max(
+    config.rules.consecutiveDeclines.steps,
+    ...config.rules.overrides.map((o) => o.consecutiveDeclines?.steps ?? 0),
+    1,
+  );
 }
 
 function emptyResult(): EvaluationResult {
@@ -58,20 +62,42 @@ function addUp(a: EvaluationResult, b: EvaluationResult): EvaluationResult {
 
 function count(findings: readonly Finding[], ...applied: (ApplyResult | null)[]): EvaluationResult {
   const sum = (k: keyof ApplyResult) => applied.reduce((n, r) => n + (r ? r[k].length : 0), 0);
-  return { provinces: [], findings: findings.filter((f) => !f.holdOnly).length, opened: sum('opened'), kept: sum('kept'), escalated: sum('escalated') + sum('deescalated'), resolved: sum('resolved'), expired: sum('expired'), silenced: sum('silenced') };
+  return {
+    provinces: [],
+    findings: findings.filter((f) => !f.holdOnly).length,
+    opened: sum('opened'),
+    kept: sum('kept'),
+    escalated: sum('escalated') + sum('deescalated'),
+    resolved: sum('resolved'),
+    expired: sum('expired'),
+    silenced: sum('silenced'),
+  };
 }
 
 /**
  * One province: the rules on its units (floor, drops, declines, rank among units, targets), its
  * coverage, and its provincial reconciliation. Skipped when its snapshot is unchanged (stale).
  */
-export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalContext & { province: string }): Promise<EvaluationResult> {
+export async function evaluateProvince(
+  db: Kysely<DB>,
+  config: Config,
+  c: EvalContext & { province: string },
+): Promise<EvaluationResult> {
   const period = periodKey(c.period);
-  const current = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', c.captureId).where('scope', '=', c.province).executeTakeFirst();
+  const current = await db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('capture_id', '=', c.captureId)
+    .where('scope', '=', c.province)
+    .executeTakeFirst();
   if (!current || current.unchanged) return emptyResult();
   const history = await cycleHistory(db, current, depthOf(config));
   const views = await loadViews(db, [current, ...history]);
-  const units = await db.selectFrom('units').select(['code', 'kind', 'name']).where('province_code', '=', c.province).execute();
+  const units = await db
+    .selectFrom('units')
+    .select(['code', 'kind', 'name'])
+    .where('province_code', '=', c.province)
+    .execute();
   const input = {
     province: c.province,
     periodKey: period,
@@ -86,16 +112,36 @@ export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalCo
   };
   const findings = provinceFindings(input);
   const scope = { provinces: [c.province] };
-  const indicator = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'indicator'), { ...scope, rules: INDICATOR_RULES, noActivity: noActivityKeys(input) });
-  const source = await applyFindings(db, c.cycle, findings.filter((f) => f.kind === 'source'), { ...scope, rules: SOURCE_DATA_RULES, kinds: ['source'] });
+  const indicator = await applyFindings(
+    db,
+    c.cycle,
+    findings.filter((f) => f.kind === 'indicator'),
+    { ...scope, rules: INDICATOR_RULES, noActivity: noActivityKeys(input) },
+  );
+  const source = await applyFindings(
+    db,
+    c.cycle,
+    findings.filter((f) => f.kind === 'source'),
+    { ...scope, rules: SOURCE_DATA_RULES, kinds: ['source'] },
+  );
   const prov = (await provincialSnapshotsOfCycle(db, c.cycle.id, c.province))[0];
   let recon: ApplyResult | null = null;
   let discrepancies: Finding[] = [];
   if (prov) {
     const pv = (await loadViews(db, [prov])).get(prov.id)!;
     const rows = reconcile(pv, views.get(current.id)!, config.rules.reconciliation.tolerancePoints);
-    discrepancies = reconciliationFindings(rows, { periodKey: period, tolerancePoints: config.rules.reconciliation.tolerancePoints, provincialAt: prov.captured_at, nationalAt: current.captured_at, portalUrl: PORTAL_PAGE_URL });
-    recon = await applyFindings(db, c.cycle, discrepancies, { ...scope, rules: ['reconciliation'], kinds: ['discrepancy'] });
+    discrepancies = reconciliationFindings(rows, {
+      periodKey: period,
+      tolerancePoints: config.rules.reconciliation.tolerancePoints,
+      provincialAt: prov.captured_at,
+      nationalAt: current.captured_at,
+      portalUrl: PORTAL_PAGE_URL,
+    });
+    recon = await applyFindings(db, c.cycle, discrepancies, {
+      ...scope,
+      rules: ['reconciliation'],
+      kinds: ['discrepancy'],
+    });
   }
   return { ...count([...findings, ...discrepancies], indicator, source, recon), provinces: [c.province] };
 }
@@ -103,7 +149,12 @@ export async function evaluateProvince(db: Kysely<DB>, config: Config, c: EvalCo
 /** The national ranking: each watched province's own rank among the 34 (rule `nationalRankDrop`). */
 export async function evaluateNational(db: Kysely<DB>, config: Config, c: EvalContext): Promise<EvaluationResult> {
   const period = periodKey(c.period);
-  const snap = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', c.captureId).where('scope', '=', 'national').executeTakeFirst();
+  const snap = await db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('capture_id', '=', c.captureId)
+    .where('scope', '=', 'national')
+    .executeTakeFirst();
   if (!snap || snap.unchanged) return emptyResult();
   const history = await cycleHistory(db, snap, 1);
   const views = await loadViews(db, [snap, ...history]);
@@ -128,7 +179,8 @@ export async function evaluateNational(db: Kysely<DB>, config: Config, c: EvalCo
 /** Everything of a cycle in one call (the pipeline runs these as one job per province). */
 export async function evaluateCycle(db: Kysely<DB>, config: Config, c: EvalContext): Promise<EvaluationResult> {
   let result = await evaluateNational(db, config, c);
-  for (const province of config.provinces) result = addUp(result, await evaluateProvince(db, config, { ...c, province }));
+  for (const province of config.provinces)
+    result = addUp(result, await evaluateProvince(db, config, { ...c, province }));
   return result;
 }
 

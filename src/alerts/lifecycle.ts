@@ -37,7 +37,11 @@ export function dedupKey(f: Pick<Finding, 'rule' | 'unitCode' | 'metric' | 'peri
 }
 
 /** Does a silence cover this finding (unit pattern, optional rule and metric, not expired)? */
-export function silencedBy(f: Pick<Finding, 'rule' | 'unitCode' | 'metric'>, silences: readonly ActiveSilence[], at: Date): ActiveSilence | null {
+export function silencedBy(
+  f: Pick<Finding, 'rule' | 'unitCode' | 'metric'>,
+  silences: readonly ActiveSilence[],
+  at: Date,
+): ActiveSilence | null {
   for (const s of silences) {
     if (s.until.getTime() <= at.getTime()) continue;
     if (s.rule && s.rule !== f.rule) continue;
@@ -49,11 +53,27 @@ export function silencedBy(f: Pick<Finding, 'rule' | 'unitCode' | 'metric'>, sil
 }
 
 export async function activeSilences(db: Kysely<DB> | Transaction<DB>, at: Date): Promise<ActiveSilence[]> {
-  return db.selectFrom('silences').select(['id', 'unit_pattern', 'rule', 'metric', 'until']).where('removed_at', 'is', null).where('until', '>', at).execute();
+  return db
+    .selectFrom('silences')
+    .select(['id', 'unit_pattern', 'rule', 'metric', 'until'])
+    .where('removed_at', 'is', null)
+    .where('until', '>', at)
+    .execute();
 }
 
-async function recordEvent(trx: Transaction<DB>, alertId: number, cycleId: number, event: string, severity: Severity, at: Date): Promise<void> {
-  await trx.insertInto('alert_events').values({ alert_id: alertId, cycle_id: cycleId, event, severity, at }).onConflict((oc) => oc.columns(['alert_id', 'cycle_id', 'event']).doNothing()).execute();
+async function recordEvent(
+  trx: Transaction<DB>,
+  alertId: number,
+  cycleId: number,
+  event: string,
+  severity: Severity,
+  at: Date,
+): Promise<void> {
+  await trx
+    .insertInto('alert_events')
+    .values({ alert_id: alertId, cycle_id: cycleId, event, severity, at })
+    .onConflict((oc) => oc.columns(['alert_id', 'cycle_id', 'event']).doNothing())
+    .execute();
 }
 
 function alertValues(f: Finding, cycle: CycleRef, silenced: boolean) {
@@ -77,14 +97,23 @@ function alertValues(f: Finding, cycle: CycleRef, silenced: boolean) {
 }
 
 /** Open, keep, escalate or reopen the alert of one finding. Returns what happened. */
-async function upsertOne(trx: Transaction<DB>, f: Finding, cycle: CycleRef, existing: Alert | undefined, silences: readonly ActiveSilence[], result: ApplyResult): Promise<void> {
+async function upsertOne(
+  trx: Transaction<DB>,
+  f: Finding,
+  cycle: CycleRef,
+  existing: Alert | undefined,
+  silences: readonly ActiveSilence[],
+  result: ApplyResult,
+): Promise<void> {
   const key = dedupKey(f);
   const silence = silencedBy(f, silences, cycle.at);
   if (existing && existing.state === 'open') {
     if (existing.last_cycle_id === cycle.id) return; // this cycle was already applied
     const up = SEVERITY_ORDER[f.severity] - SEVERITY_ORDER[existing.severity];
     // A hold-only finding (hysteresis band) keeps the alert as it is.
-    const values = f.holdOnly ? { last_cycle_id: cycle.id, updated_at: cycle.at, value: f.value, evidence: JSON.stringify(f.evidence) } : alertValues(f, cycle, silence !== null);
+    const values = f.holdOnly
+      ? { last_cycle_id: cycle.id, updated_at: cycle.at, value: f.value, evidence: JSON.stringify(f.evidence) }
+      : alertValues(f, cycle, silence !== null);
     await trx.updateTable('alerts').set(values).where('id', '=', existing.id).execute();
     const event = f.holdOnly || up === 0 ? 'kept' : up > 0 ? 'escalated' : 'deescalated';
     await recordEvent(trx, existing.id, cycle.id, event, f.holdOnly ? existing.severity : f.severity, cycle.at);
@@ -97,14 +126,29 @@ async function upsertOne(trx: Transaction<DB>, f: Finding, cycle: CycleRef, exis
     // Same key resolved earlier (the unit fell again): reopen it, a new life of the same alert.
     await trx
       .updateTable('alerts')
-      .set({ ...alertValues(f, cycle, silence !== null), state: 'open', opened_at: cycle.at, opened_cycle_id: cycle.id, resolved_at: null, resolved_cycle_id: null, resolution: null, last_notified_cycle_id: null })
+      .set({
+        ...alertValues(f, cycle, silence !== null),
+        state: 'open',
+        opened_at: cycle.at,
+        opened_cycle_id: cycle.id,
+        resolved_at: null,
+        resolved_cycle_id: null,
+        resolution: null,
+        last_notified_cycle_id: null,
+      })
       .where('id', '=', existing.id)
       .execute();
     id = existing.id;
   } else {
     const row = await trx
       .insertInto('alerts')
-      .values({ ...alertValues(f, cycle, silence !== null), dedup_key: key, state: 'open', opened_at: cycle.at, opened_cycle_id: cycle.id })
+      .values({
+        ...alertValues(f, cycle, silence !== null),
+        dedup_key: key,
+        state: 'open',
+        opened_at: cycle.at,
+        opened_cycle_id: cycle.id,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     id = row.id;
@@ -139,13 +183,21 @@ export async function applyFindings(
   await db.transaction().execute(async (trx) => {
     const silences = await activeSilences(trx, cycle.at);
     const keys = findings.map(dedupKey);
-    const existingRows = keys.length ? await trx.selectFrom('alerts').selectAll().where('dedup_key', 'in', keys).execute() : [];
+    const existingRows = keys.length
+      ? await trx.selectFrom('alerts').selectAll().where('dedup_key', 'in', keys).execute()
+      : [];
     const existing = new Map(existingRows.map((a) => [a.dedup_key, a]));
     for (const f of findings) await upsertOne(trx, f, cycle, existing.get(dedupKey(f)), silences, result);
 
     const supported = new Set(keys);
     const open = scope.rules.length
-      ? await trx.selectFrom('alerts').selectAll().where('state', '=', 'open').where('kind', 'in', kinds).where('rule', 'in', scope.rules).execute()
+      ? await trx
+          .selectFrom('alerts')
+          .selectAll()
+          .where('state', '=', 'open')
+          .where('kind', 'in', kinds)
+          .where('rule', 'in', scope.rules)
+          .execute()
       : [];
     for (const a of open) {
       if (supported.has(a.dedup_key)) continue;
@@ -155,7 +207,13 @@ export async function applyFindings(
       const noActivity = !expired && scope.noActivity?.has(`${a.unit_code}|${a.metric}`);
       await trx
         .updateTable('alerts')
-        .set({ state: 'resolved', resolved_at: cycle.at, resolved_cycle_id: cycle.id, resolution: expired ? 'expired' : noActivity ? 'no_activity' : 'cleared', updated_at: cycle.at })
+        .set({
+          state: 'resolved',
+          resolved_at: cycle.at,
+          resolved_cycle_id: cycle.id,
+          resolution: expired ? 'expired' : noActivity ? 'no_activity' : 'cleared',
+          updated_at: cycle.at,
+        })
         .where('id', '=', a.id)
         .execute();
       await recordEvent(trx, a.id, cycle.id, expired ? 'expired' : 'resolved', a.severity, cycle.at);
@@ -169,14 +227,22 @@ export async function applyFindings(
 export async function raiseAlert(db: Kysely<DB>, cycle: CycleRef, finding: Finding): Promise<ApplyResult> {
   const result = emptyResult();
   await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('alerts').selectAll().where('dedup_key', '=', dedupKey(finding)).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('dedup_key', '=', dedupKey(finding))
+      .executeTakeFirst();
     await upsertOne(trx, finding, cycle, existing, await activeSilences(trx, cycle.at), result);
   });
   return result;
 }
 
 /** Resolve open alerts of some rules (e.g. capture failures once a capture succeeds). */
-export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { rules: readonly string[]; unitCodes?: readonly (string | null)[]; metrics?: readonly string[] }): Promise<number[]> {
+export async function resolveAlerts(
+  db: Kysely<DB>,
+  cycle: CycleRef,
+  where: { rules: readonly string[]; unitCodes?: readonly (string | null)[]; metrics?: readonly string[] },
+): Promise<number[]> {
   const ids: number[] = [];
   await db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('alerts').selectAll().where('state', '=', 'open').where('rule', 'in', where.rules);
@@ -185,10 +251,26 @@ export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { ru
       // Exactly these units; null stands for alerts without a unit (the national ranking).
       const codes = where.unitCodes.filter((u): u is string => u !== null);
       const withNull = where.unitCodes.includes(null);
-      q = q.where((eb) => eb.or([...(codes.length ? [eb('unit_code', 'in', codes)] : []), ...(withNull ? [eb('unit_code', 'is', null)] : []), ...(!codes.length && !withNull ? [eb.val(false)] : [])]));
+      q = q.where((eb) =>
+        eb.or([
+          ...(codes.length ? [eb('unit_code', 'in', codes)] : []),
+          ...(withNull ? [eb('unit_code', 'is', null)] : []),
+          ...(!codes.length && !withNull ? [eb.val(false)] : []),
+        ]),
+      );
     }
     for (const a of await q.execute()) {
-      await trx.updateTable('alerts').set({ state: 'resolved', resolved_at: cycle.at, resolved_cycle_id: cycle.id, resolution: 'cleared', updated_at: cycle.at }).where('id', '=', a.id).execute();
+      await trx
+        .updateTable('alerts')
+        .set({
+          state: 'resolved',
+          resolved_at: cycle.at,
+          resolved_cycle_id: cycle.id,
+          resolution: 'cleared',
+          updated_at: cycle.at,
+        })
+        .where('id', '=', a.id)
+        .execute();
       await recordEvent(trx, a.id, cycle.id, 'resolved', a.severity, cycle.at);
       ids.push(a.id);
     }
@@ -198,5 +280,10 @@ export async function resolveAlerts(db: Kysely<DB>, cycle: CycleRef, where: { ru
 
 /** These alerts were told about in this cycle's e-mails (reminders count from here). */
 export async function markNotified(db: Kysely<DB>, alertIds: readonly number[], cycleId: number): Promise<void> {
-  if (alertIds.length) await db.updateTable('alerts').set({ last_notified_cycle_id: cycleId }).where('id', 'in', [...alertIds]).execute();
+  if (alertIds.length)
+    await db
+      .updateTable('alerts')
+      .set({ last_notified_cycle_id: cycleId })
+      .where('id', 'in', [...alertIds])
+      .execute();
 }

@@ -24,11 +24,24 @@ export interface AlertView {
   evidence: Record<string, unknown>;
 }
 
-export async function listAlerts(db: Kysely<DB>, opts: { state?: 'open' | 'resolved' | 'all'; unitCodes?: readonly string[] } = {}): Promise<AlertView[]> {
-  let q = db.selectFrom('alerts as a').leftJoin('units as u', 'u.code', 'a.unit_code').selectAll('a').select('u.name as unit_name');
+export async function listAlerts(
+  db: Kysely<DB>,
+  opts: { state?: 'open' | 'resolved' | 'all'; unitCodes?: readonly string[] } = {},
+): Promise<AlertView[]> {
+  let q = db
+    .selectFrom('alerts as a')
+    .leftJoin('units as u', 'u.code', 'a.unit_code')
+    .selectAll('a')
+    .select('u.name as unit_name');
   if (opts.state && opts.state !== 'all') q = q.where('a.state', '=', opts.state);
   if (opts.unitCodes) q = q.where('a.unit_code', 'in', opts.unitCodes.length ? opts.unitCodes : ['-']);
-  const rows = await q.orderBy('a.opened_at').orderBy('a.unit_code').orderBy('a.rule').orderBy('a.metric').orderBy('a.id').execute();
+  const rows = await q
+    .orderBy('a.opened_at')
+    .orderBy('a.unit_code')
+    .orderBy('a.rule')
+    .orderBy('a.metric')
+    .orderBy('a.id')
+    .execute();
   return rows.map((a) => ({
     id: a.id,
     state: a.state,
@@ -72,5 +85,11 @@ export async function alertNewsOfCycle(db: Kysely<DB>, cycleId: number) {
 
 /** Open, not silenced alerts about units (candidates for a reminder). */
 export async function openUnitAlerts(db: Kysely<DB>) {
-  return db.selectFrom('alerts').selectAll().where('state', '=', 'open').where('silenced', '=', false).where('kind', 'in', [...UNIT_ALERT_KINDS]).execute();
+  return db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('state', '=', 'open')
+    .where('silenced', '=', false)
+    .where('kind', 'in', [...UNIT_ALERT_KINDS])
+    .execute();
 }

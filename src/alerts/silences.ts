@@ -7,7 +7,16 @@ import { knownUnits, unitProblem } from '../units/known.ts';
 import { INDICATOR_RULES } from '../rules/evaluate.ts';
 import { InputError } from '../domain/errors.ts';
 
-export const SILENCEABLE_RULES: readonly string[] = [...INDICATOR_RULES, 'nationalRankDrop', 'source.coverage', 'source.blocked', 'source.drift', 'source.failed', 'source.not_recalculated', 'reconciliation'];
+export const SILENCEABLE_RULES: readonly string[] = [
+  ...INDICATOR_RULES,
+  'nationalRankDrop',
+  'source.coverage',
+  'source.blocked',
+  'source.drift',
+  'source.failed',
+  'source.not_recalculated',
+  'reconciliation',
+];
 
 export class SilenceInputError extends InputError {}
 
@@ -25,11 +34,25 @@ export function parseUntil(value: string, tz: string): Date {
   throw new SilenceInputError(`--until "${value}" is not a date (YYYY-MM-DD, or an ISO date-time)`);
 }
 
-export async function addSilence(db: Kysely<DB>, s: { unit: string; rule?: string; metric?: string; until: string; reason: string; tz: string; now: Date; watched?: readonly string[] }): Promise<number> {
+export async function addSilence(
+  db: Kysely<DB>,
+  s: {
+    unit: string;
+    rule?: string;
+    metric?: string;
+    until: string;
+    reason: string;
+    tz: string;
+    now: Date;
+    watched?: readonly string[];
+  },
+): Promise<number> {
   const why = unitProblem(s.unit, await knownUnits(db, s.watched ?? []));
   if (why) throw new SilenceInputError(`--unit: ${why}`);
-  if (s.rule && !SILENCEABLE_RULES.includes(s.rule)) throw new SilenceInputError(`--rule "${s.rule}" is not a rule (${SILENCEABLE_RULES.join(', ')})`);
-  if (s.metric && !isMetricCode(s.metric)) throw new SilenceInputError(`--metric "${s.metric}" is not a metric code (TOTAL, CKMB, … DOSSIER_SYNC, …)`);
+  if (s.rule && !SILENCEABLE_RULES.includes(s.rule))
+    throw new SilenceInputError(`--rule "${s.rule}" is not a rule (${SILENCEABLE_RULES.join(', ')})`);
+  if (s.metric && !isMetricCode(s.metric))
+    throw new SilenceInputError(`--metric "${s.metric}" is not a metric code (TOTAL, CKMB, … DOSSIER_SYNC, …)`);
   if (!s.reason.trim()) throw new SilenceInputError('--reason must say why (it is shown to ops)');
   const until = parseUntil(s.until, s.tz);
   if (until.getTime() <= s.now.getTime()) throw new SilenceInputError(`--until ${s.until} is in the past`);
@@ -57,6 +80,11 @@ export async function listSilences(db: Kysely<DB>, opts: { all?: boolean; now: D
 }
 
 export async function removeSilence(db: Kysely<DB>, id: number, now: Date): Promise<boolean> {
-  const r = await db.updateTable('silences').set({ removed_at: now }).where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('silences')
+    .set({ removed_at: now })
+    .where('id', '=', id)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

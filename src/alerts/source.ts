@@ -45,7 +45,14 @@ export function captureProblemFinding(p: CaptureProblem): Finding {
     previous: null,
     threshold: null,
     message: `${p.requestKey}: ${what}. ${p.detail ?? ''}`.trim(),
-    evidence: { request: p.requestKey, url: p.url, status: p.status, detail: p.detail, attempts: p.attempts, portalPage: PORTAL_PAGE_URL },
+    evidence: {
+      request: p.requestKey,
+      url: p.url,
+      status: p.status,
+      detail: p.detail,
+      attempts: p.attempts,
+      portalPage: PORTAL_PAGE_URL,
+    },
   };
 }
 
@@ -54,11 +61,24 @@ export async function raiseCaptureProblem(db: Kysely<DB>, cycle: CycleRef, p: Ca
 }
 
 /** A capture of these scopes succeeded: its earlier capture alerts are over. */
-export async function resolveCaptureProblems(db: Kysely<DB>, cycle: CycleRef, scopes: readonly string[]): Promise<number[]> {
-  return resolveAlerts(db, cycle, { rules: [...CAPTURE_RULES], unitCodes: scopes.map((s) => (s === 'national' ? null : s)) });
+export async function resolveCaptureProblems(
+  db: Kysely<DB>,
+  cycle: CycleRef,
+  scopes: readonly string[],
+): Promise<number[]> {
+  return resolveAlerts(db, cycle, {
+    rules: [...CAPTURE_RULES],
+    unitCodes: scopes.map((s) => (s === 'national' ? null : s)),
+  });
 }
 
-export function staleFinding(c: { scope: string; periodKey: string; since: Date | null; deadline: Date; capturedAt: Date }): Finding {
+export function staleFinding(c: {
+  scope: string;
+  periodKey: string;
+  since: Date | null;
+  deadline: Date;
+  capturedAt: Date;
+}): Finding {
   return {
     rule: STALE_RULE,
     kind: 'source',
@@ -71,6 +91,11 @@ export function staleFinding(c: { scope: string; periodKey: string; since: Date 
     previous: null,
     threshold: null,
     message: `the portal has not recalculated ${c.scope} since ${c.since ? c.since.toISOString() : 'the previous capture'}: the capture of ${c.capturedAt.toISOString()} is identical and the deadline ${c.deadline.toISOString()} has passed. No unit was alerted on stale data.`,
-    evidence: { since: c.since?.toISOString() ?? null, deadline: c.deadline.toISOString(), capturedAt: c.capturedAt.toISOString(), portalPage: PORTAL_PAGE_URL },
+    evidence: {
+      since: c.since?.toISOString() ?? null,
+      deadline: c.deadline.toISOString(),
+      capturedAt: c.capturedAt.toISOString(),
+      portalPage: PORTAL_PAGE_URL,
+    },
   };
 }

@@ -22,7 +22,20 @@ export function registerAlerts(program: Command): void {
         if (rows.length === 0) return void process.stdout.write(`No ${state === 'all' ? '' : `${state} `}alerts.\n`);
         process.stdout.write(
           table(
-            ['id', 'state', 'severity', 'unit', 'name', 'rule', 'metric', 'value', 'previous', 'threshold', 'opened', 'resolved'],
+            [
+              'id',
+              'state',
+              'severity',
+              'unit',
+              'name',
+              'rule',
+              'metric',
+              'value',
+              'previous',
+              'threshold',
+              'opened',
+              'resolved',
+            ],
             rows.map((a) => [
               a.id,
               a.state + (a.silenced ? ' (silenced)' : ''),
@@ -53,12 +66,31 @@ export function registerAlerts(program: Command): void {
     .requiredOption('--reason <text>', 'why (shown to ops)')
     .option('--json', 'JSON output')
     .action(
-      action(async (opts: { unit: string; rule?: string; metric?: string; until: string; reason: string; json?: boolean }) => {
-        const config = getConfig();
-        const id = await withDatabase(config, ({ database }) => addSilence(database.db, { ...opts, tz: config.schedule.timezone, now: new Date(), watched: config.provinces }));
-        if (opts.json) printJson({ id });
-        else process.stdout.write(`Silence ${id} added for ${opts.unit}${opts.rule ? ` / ${opts.rule}` : ''}${opts.metric ? ` / ${opts.metric}` : ''} until ${opts.until}.\n`);
-      }),
+      action(
+        async (opts: {
+          unit: string;
+          rule?: string;
+          metric?: string;
+          until: string;
+          reason: string;
+          json?: boolean;
+        }) => {
+          const config = getConfig();
+          const id = await withDatabase(config, ({ database }) =>
+            addSilence(database.db, {
+              ...opts,
+              tz: config.schedule.timezone,
+              now: new Date(),
+              watched: config.provinces,
+            }),
+          );
+          if (opts.json) printJson({ id });
+          else
+            process.stdout.write(
+              `Silence ${id} added for ${opts.unit}${opts.rule ? ` / ${opts.rule}` : ''}${opts.metric ? ` / ${opts.metric}` : ''} until ${opts.until}.\n`,
+            );
+        },
+      ),
     );
   silence
     .command('list')
@@ -68,10 +100,17 @@ export function registerAlerts(program: Command): void {
     .action(
       action(async (opts: { all?: boolean; json?: boolean }) => {
         const config = getConfig();
-        const rows = await withDatabase(config, ({ database }) => listSilences(database.db, { all: opts.all, now: new Date() }));
+        const rows = await withDatabase(config, ({ database }) =>
+          listSilences(database.db, { all: opts.all, now: new Date() }),
+        );
         if (opts.json) return printJson(rows);
         if (rows.length === 0) return void process.stdout.write('No active silences.\n');
-        process.stdout.write(table(['id', 'unit', 'rule', 'metric', 'until', 'reason'], rows.map((s) => [s.id, s.unit, s.rule ?? '*', s.metric ?? '*', s.until, s.reason])));
+        process.stdout.write(
+          table(
+            ['id', 'unit', 'rule', 'metric', 'until', 'reason'],
+            rows.map((s) => [s.id, s.unit, s.rule ?? '*', s.metric ?? '*', s.until, s.reason]),
+          ),
+        );
       }),
     );
   silence

@@ -10,7 +10,8 @@ export function parseAsOf(value: string | undefined): Date {
   }
   // new Date() would roll 2026-02-30 over to 2 March (and a cycle for the wrong week): check the calendar.
   const [h, m, sec] = value.slice(11, 19).split(':').map(Number);
-  if (!parseCalendarDate(value.slice(0, 10)) || h! > 23 || m! > 59 || (sec ?? 0) > 59) throw new UsageError(`--as-of "${value}" is not a real date and time (e.g. 2026-11-16T04:12:00+07:00)`);
+  if (!parseCalendarDate(value.slice(0, 10)) || h! > 23 || m! > 59 || (sec ?? 0) > 59)
+    throw new UsageError(`--as-of "${value}" is not a real date and time (e.g. 2026-11-16T04:12:00+07:00)`);
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) throw new UsageError(`--as-of "${value}" is not a valid date-time`);
   return d;
@@ -22,6 +23,7 @@ export function parseId(value: string, what: string): number {
 }
 
 export function parseChoice<T extends string>(value: string, allowed: readonly T[], what: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${what} must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${what} must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }

@@ -30,22 +30,47 @@ function captureSummary(r: CaptureReport) {
     observations: r.ingest?.observations ?? 0,
     units: r.ingest?.units ?? 0,
     /** Per snapshot: the national ranking (34 provinces) and each province (its units + itself). */
-    scopes: (r.ingest?.snapshots ?? []).map((s) => ({ scope: s.scope, unchanged: s.unchanged, units: s.units, observations: s.observations })),
-    outcomes: r.results.map((x) => ({ request: x.requestKey, endpoint: x.endpoint, outcome: x.outcome, attempts: x.attempts, pages: x.pages, detail: x.detail })),
-    failure: r.failure && { request: r.failure.requestKey, endpoint: r.failure.endpoint, outcome: r.failure.outcome, status: r.failure.status, detail: r.failure.detail },
+    scopes: (r.ingest?.snapshots ?? []).map((s) => ({
+      scope: s.scope,
+      unchanged: s.unchanged,
+      units: s.units,
+      observations: s.observations,
+    })),
+    outcomes: r.results.map((x) => ({
+      request: x.requestKey,
+      endpoint: x.endpoint,
+      outcome: x.outcome,
+      attempts: x.attempts,
+      pages: x.pages,
+      detail: x.detail,
+    })),
+    failure: r.failure && {
+      request: r.failure.requestKey,
+      endpoint: r.failure.endpoint,
+      outcome: r.failure.outcome,
+      status: r.failure.status,
+      detail: r.failure.detail,
+    },
     notes: r.ingest?.notes ?? [],
   };
 }
 
 function printCaptureHuman(s: ReturnType<typeof captureSummary>): void {
   const out = process.stdout;
-  out.write(`Capture ${s.capture} (${s.source}, ${s.period}, ${s.capturedAt}): ${s.outcomes.length}/${s.requests} requests done.\n`);
+  out.write(
+    `Capture ${s.capture} (${s.source}, ${s.period}, ${s.capturedAt}): ${s.outcomes.length}/${s.requests} requests done.\n`,
+  );
   if (s.failure) {
     out.write(`FAILED: ${s.failure.endpoint} ${s.failure.outcome} — ${s.failure.detail}\n`);
-    if (s.failure.outcome === 'blocked') out.write('The portal is blocking this client: no further request was made. Check access from this server before trying again.\n');
+    if (s.failure.outcome === 'blocked')
+      out.write(
+        'The portal is blocking this client: no further request was made. Check access from this server before trying again.\n',
+      );
     return;
   }
-  out.write(`${s.snapshots} snapshot(s), ${s.unchanged} unchanged, ${s.observations} observations, ${s.units} units.\n`);
+  out.write(
+    `${s.snapshots} snapshot(s), ${s.unchanged} unchanged, ${s.observations} observations, ${s.units} units.\n`,
+  );
   for (const n of s.notes) out.write(`note: ${n}\n`);
 }
 
@@ -63,7 +88,9 @@ export function registerCapture(program: Command): void {
         const period = currentPeriod(config.period, asOf, config.schedule.timezone);
         const polite = await commandPoliteness(config, log());
         const http = createPortalHttp(config, polite.politeness);
-        const report = await withDatabase(config, ({ database }) => runCapture({ db: database.db, http, config, log: log() }, { period, provinces, capturedAt: asOf })).finally(() => polite.close());
+        const report = await withDatabase(config, ({ database }) =>
+          runCapture({ db: database.db, http, config, log: log() }, { period, provinces, capturedAt: asOf }),
+        ).finally(() => polite.close());
         const summary = captureSummary(report);
         if (opts.json) printJson(summary);
         else printCaptureHuman(summary);
@@ -85,7 +112,8 @@ export function registerCapture(program: Command): void {
         const config = getConfig();
         await withDatabase(config, async ({ database }) => {
           let snapshotIds: number[] | undefined;
-          if (opts.snapshot === 'latest') snapshotIds = (await latestDataSnapshots(database.db, 'dvcqg')).map((s) => s.id);
+          if (opts.snapshot === 'latest')
+            snapshotIds = (await latestDataSnapshots(database.db, 'dvcqg')).map((s) => s.id);
           else if (opts.snapshot !== 'all') snapshotIds = [parseId(opts.snapshot, '--snapshot')];
           const rows = await exportRows(database.db, { snapshotIds, unit: opts.unit });
           if (format === 'xlsx') {
@@ -118,7 +146,10 @@ export function registerCapture(program: Command): void {
           return r;
         });
         if (opts.json) printJson(report);
-        else process.stdout.write(`Re-ingested capture ${id}: ${report.snapshots.length} snapshot(s), ${report.observations} observations.\n`);
+        else
+          process.stdout.write(
+            `Re-ingested capture ${id}: ${report.snapshots.length} snapshot(s), ${report.observations} observations.\n`,
+          );
       }),
     );
 
@@ -133,7 +164,8 @@ export function registerCapture(program: Command): void {
       action(async (opts: { from: string; to: string; json?: boolean }) => {
         const from = parseId(opts.from, '--from');
         const to = parseId(opts.to, '--to');
-        if (from > to || from < 2022 || to > 2025) throw new UsageError('--from/--to must be years between 2022 and 2025 (the legacy API\'s range), from ≤ to');
+        if (from > to || from < 2022 || to > 2025)
+          throw new UsageError("--from/--to must be years between 2022 and 2025 (the legacy API's range), from ≤ to");
         const config = getConfig();
         const provinces = requireProvinces(config);
         const polite = await commandPoliteness(config, log());
@@ -144,7 +176,10 @@ export function registerCapture(program: Command): void {
             const period: Period = { type: 'year', year };
             // A closed year is stamped at its last day, so it sorts before the 2026 captures.
             const capturedAt = new Date(Date.UTC(year, 11, 31, 16, 59, 59));
-            const r = await runCapture({ db: database.db, http, config, log: log() }, { source: LEGACY_SOURCE, period, provinces, capturedAt });
+            const r = await runCapture(
+              { db: database.db, http, config, log: log() },
+              { source: LEGACY_SOURCE, period, provinces, capturedAt },
+            );
             out.push(captureSummary(r));
             if (r.failure) break;
           }
@@ -156,4 +191,3 @@ export function registerCapture(program: Command): void {
       }),
     );
 }
-

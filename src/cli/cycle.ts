@@ -31,23 +31,43 @@ function progressPrinter(): ((p: { done: number; total: number; current: string 
 
 function printSummary(s: CycleSummary, json: boolean | undefined, outcome?: WaitOutcome): void {
   if (json) {
-    printJson({ ...s, ...(outcome && (outcome.state === 'timeout' || outcome.state === 'mail-pending') ? { waitEnded: outcome.state, left: outcome.left } : {}) });
+    printJson({
+      ...s,
+      ...(outcome && (outcome.state === 'timeout' || outcome.state === 'mail-pending')
+        ? { waitEnded: outcome.state, left: outcome.left }
+        : {}),
+    });
     return;
   }
   const out = process.stdout;
   if (process.stderr.isTTY) process.stderr.write('\n');
   out.write(`Cycle ${s.cycle} (${s.week}, ${s.period}): ${s.state}\n`);
-  out.write(`  captures ${s.captures}, snapshots ${s.snapshots} (${s.unchanged} unchanged), observations ${s.observations}\n`);
-  out.write(`  alerts opened ${s.alerts.opened}, kept ${s.alerts.kept}, resolved ${s.alerts.resolved}; e-mails queued ${s.emails.queued}, sent ${s.emails.sent}\n`);
-  if (s.recheckAt) out.write(`  the portal has not recalculated yet: a re-check is scheduled at ${s.recheckAt} (run \`chiso766 worker\` to have it done)\n`);
-  for (const f of s.failedJobs) out.write(`  FAILED ${f.queue} ${f.id} after ${f.attempts} attempt(s): ${f.failedReason}\n`);
-  if (s.failedJobs.length) out.write('  The cycle is kept and can resume: fix the cause, then `chiso766 jobs retry --all --wait`.\n');
+  out.write(
+    `  captures ${s.captures}, snapshots ${s.snapshots} (${s.unchanged} unchanged), observations ${s.observations}\n`,
+  );
+  out.write(
+    `  alerts opened ${s.alerts.opened}, kept ${s.alerts.kept}, resolved ${s.alerts.resolved}; e-mails queued ${s.emails.queued}, sent ${s.emails.sent}\n`,
+  );
+  if (s.recheckAt)
+    out.write(
+      `  the portal has not recalculated yet: a re-check is scheduled at ${s.recheckAt} (run \`chiso766 worker\` to have it done)\n`,
+    );
+  for (const f of s.failedJobs)
+    out.write(`  FAILED ${f.queue} ${f.id} after ${f.attempts} attempt(s): ${f.failedReason}\n`);
+  if (s.failedJobs.length)
+    out.write('  The cycle is kept and can resume: fix the cause, then `chiso766 jobs retry --all --wait`.\n');
   if (outcome?.state === 'mail-pending') {
-    out.write(`  ${outcome.left?.emails ?? s.emails.waiting} e-mail(s) still wait for the mail server: they are retried automatically for up to mail.retryForMinutes by a running \`chiso766 worker\` (ops get an alert meanwhile); \`chiso766 mail list\` shows them.\n`);
+    out.write(
+      `  ${outcome.left?.emails ?? s.emails.waiting} e-mail(s) still wait for the mail server: they are retried automatically for up to mail.retryForMinutes by a running \`chiso766 worker\` (ops get an alert meanwhile); \`chiso766 mail list\` shows them.\n`,
+    );
   }
   if (outcome?.state === 'timeout') {
-    out.write(`  The cycle did not finish while run-once waited. Still on its way: ${(outcome.left?.jobs ?? []).slice(0, 5).join(', ') || '—'}${(outcome.left?.jobs.length ?? 0) > 5 ? ', …' : ''}.\n`);
-    out.write('  Nothing is lost: a running `chiso766 worker` (or `chiso766 jobs retry --all --wait` once the cause is fixed) finishes the same cycle.\n');
+    out.write(
+      `  The cycle did not finish while run-once waited. Still on its way: ${(outcome.left?.jobs ?? []).slice(0, 5).join(', ') || '—'}${(outcome.left?.jobs.length ?? 0) > 5 ? ', …' : ''}.\n`,
+    );
+    out.write(
+      '  Nothing is lost: a running `chiso766 worker` (or `chiso766 jobs retry --all --wait` once the cause is fixed) finishes the same cycle.\n',
+    );
   }
 }
 
@@ -63,7 +83,8 @@ export interface WaitOptions {
 
 function minutes(value: string | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback * 60_000;
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`${what} must be a number of minutes above 0, got "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0)
+    throw new UsageError(`${what} must be a number of minutes above 0, got "${value}"`);
   return Number(value) * 60_000;
 }
 
@@ -71,7 +92,12 @@ function minutes(value: string | undefined, fallback: number, what: string): num
  * Start one cycle (`start`), run the workers in this process until it has finished, print its
  * summary, and give the exit code — what run-once and resync share.
  */
-async function runCycleCommand(config: Config, json: boolean | undefined, start: (rt: Runtime) => Promise<Cycle>, wait: WaitOptions = {}): Promise<number> {
+async function runCycleCommand(
+  config: Config,
+  json: boolean | undefined,
+  start: (rt: Runtime) => Promise<Cycle>,
+  wait: WaitOptions = {},
+): Promise<number> {
   const timeoutMs = minutes(wait.waitMinutes, 60, '--wait-minutes');
   const mailWaitMs = minutes(wait.mailWaitMinutes, 15, '--mail-wait-minutes');
   const { summary, outcome } = await withDatabase(config, async (ctx) => {
@@ -96,8 +122,16 @@ export function registerCycle(program: Command): void {
     .command('run-once')
     .description('one full cycle — fetch → ingest → evaluate → notify → send — through the queues; waits for the end')
     .option('--as-of <iso>', 'capture time stamp, ISO-8601 with zone (backfills, tests; default: now)')
-    .option('--wait-minutes <n>', 'give up waiting for the cycle after this long (exit 1; the cycle goes on with a worker)', '60')
-    .option('--mail-wait-minutes <n>', 'once everything else is done, wait this long for e-mails the mail server has not taken yet', '15')
+    .option(
+      '--wait-minutes <n>',
+      'give up waiting for the cycle after this long (exit 1; the cycle goes on with a worker)',
+      '60',
+    )
+    .option(
+      '--mail-wait-minutes <n>',
+      'once everything else is done, wait this long for e-mails the mail server has not taken yet',
+      '15',
+    )
     .option('--json', 'JSON summary on stdout')
     .action(
       action(async (opts: { asOf?: string; json?: boolean } & WaitOptions) => {
@@ -109,7 +143,8 @@ export function registerCycle(program: Command): void {
           opts.json,
           async (rt) => {
             const { cycle, created } = await enqueueCycle(rt, { asOf });
-            if (!created) rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
+            if (!created)
+              rt.log.info({ cycle: cycle.key }, `cycle ${cycle.key} exists already for this week: not fetching again`);
             return cycle;
           },
           opts,
@@ -137,7 +172,9 @@ export function registerCycle(program: Command): void {
 
   program
     .command('worker')
-    .description('long-running: cron trigger, queue workers, HTTP server (/healthz, /metrics, /ops); graceful stop on SIGTERM')
+    .description(
+      'long-running: cron trigger, queue workers, HTTP server (/healthz, /metrics, /ops); graceful stop on SIGTERM',
+    )
     .option('--no-cron', 'do not start the weekly trigger (workers and HTTP only)')
     .action(
       action(async (opts: { cron: boolean }) => {
@@ -151,7 +188,9 @@ export function registerCycle(program: Command): void {
           rt.log.info(
             { port: config.env.port, url: server.url, next: trigger?.nextRun()?.toISOString() ?? null },
             `worker ready: ${server.url}/healthz, /metrics${config.env.opsToken ? ', /ops' : ' (ops UI disabled: no CHISO766_OPS_TOKEN)'}; ` +
-              (trigger ? `next cycle at ${isoLocal(trigger.nextRun()!, config.schedule.timezone)} (${config.schedule.cron}, ${config.schedule.timezone})` : 'cron disabled'),
+              (trigger
+                ? `next cycle at ${isoLocal(trigger.nextRun()!, config.schedule.timezone)} (${config.schedule.cron}, ${config.schedule.timezone})`
+                : 'cron disabled'),
           );
           // Graceful stop: no new jobs, finish the active ones (bounded), close connections.
           await new Promise<void>((resolve) => {
@@ -190,7 +229,13 @@ export function registerCycle(program: Command): void {
         });
         if (opts.json) printJson(rows);
         else if (rows.length === 0) process.stdout.write('No failed jobs.\n');
-        else process.stdout.write(table(['id', 'queue', 'attempts', 'finished', 'reason'], rows.map((r) => [r.id, r.queue, r.attempts, r.finishedOn, r.failedReason])));
+        else
+          process.stdout.write(
+            table(
+              ['id', 'queue', 'attempts', 'finished', 'reason'],
+              rows.map((r) => [r.id, r.queue, r.attempts, r.finishedOn, r.failedReason]),
+            ),
+          );
       }),
     );
   jobs
@@ -216,8 +261,16 @@ export function registerCycle(program: Command): void {
             let failed = false;
             if (opts.wait) {
               for (const id of cycleIds) {
-                const cycle = await rt.db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-                const outcome = await waitForCycle(rt, cycle, { onProgress: progressPrinter(), timeoutMs: 60 * 60_000, mailWaitMs: 15 * 60_000 });
+                const cycle = await rt.db
+                  .selectFrom('cycles')
+                  .selectAll()
+                  .where('id', '=', id)
+                  .executeTakeFirstOrThrow();
+                const outcome = await waitForCycle(rt, cycle, {
+                  onProgress: progressPrinter(),
+                  timeoutMs: 60 * 60_000,
+                  mailWaitMs: 15 * 60_000,
+                });
                 if (exitCodeOf(outcome) !== 0) failed = true;
                 results.cycles.push(await cycleSummary(rt.db, id, outcome.failedJobs));
                 outcomes.push(outcome);
@@ -225,7 +278,11 @@ export function registerCycle(program: Command): void {
             }
             if (opts.json) printJson(results);
             else {
-              process.stdout.write(retried.length ? `Retried ${retried.length} job(s): ${retried.map((r) => r.id).join(', ')}\n` : 'No failed jobs to retry.\n');
+              process.stdout.write(
+                retried.length
+                  ? `Retried ${retried.length} job(s): ${retried.map((r) => r.id).join(', ')}\n`
+                  : 'No failed jobs to retry.\n',
+              );
               results.cycles.forEach((s, i) => printSummary(s, false, outcomes[i]));
             }
             return failed ? 1 : 0;

@@ -38,7 +38,9 @@ const CAPTURES = [
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the whole product offline on embedded defaults, from bundled captures (three weekly cycles, alerts, e-mails, bulletin)')
+    .description(
+      'the whole product offline on embedded defaults, from bundled captures (three weekly cycles, alerts, e-mails, bulletin)',
+    )
     .option('--dir <folder>', 'demo data folder (reset at start)', 'demo-data')
     .action(
       action(async (opts: { dir: string }) => {
@@ -46,21 +48,31 @@ export function registerDemo(program: Command): void {
         const out = process.stdout;
         const dir = path.resolve(opts.dir);
         if (existsSync(dir) && !existsSync(path.join(dir, '.chiso766-demo')) && readdirSync(dir).length > 0) {
-          throw new CommandError(`${dir} exists and is not a chiso766 demo folder: refusing to reset it (choose another with --dir)`, 2);
+          throw new CommandError(
+            `${dir} exists and is not a chiso766 demo folder: refusing to reset it (choose another with --dir)`,
+            2,
+          );
         }
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         writeFileSync(path.join(dir, '.chiso766-demo'), 'created by `chiso766 demo`; reset on every run\n');
         out.write(`chiso766 demo — Đồng Nai (H19), three weekly captures replayed offline\n  demo folder: ${dir}\n`);
 
-        const services = await startLocalServices({ stateDir: path.join(tmpdir(), `chiso766-demo-${process.pid}`), env: { ...process.env, DATABASE_URL: '' } });
+        const services = await startLocalServices({
+          stateDir: path.join(tmpdir(), `chiso766-demo-${process.pid}`),
+          env: { ...process.env, DATABASE_URL: '' },
+        });
         for (const n of services.notes.filter((x) => !x.startsWith('database:'))) out.write(`  ${n}\n`);
         const replay = new ReplayServer(CAPTURES.map((c) => loadReplayCapture(path.join(ROOT, 'demo/dvcqg', c.dir))));
         const baseUrl = await replay.listen();
         out.write(`  stand-in portal: ${baseUrl} replaying demo/dvcqg/ (no internet needed)\n`);
         // A stand-in provincial iGate, so the bulletin can compare provincial and national figures.
         const demoSecret = randomBytes(12).toString('hex');
-        const igate = new IgateStandIn({ dir: path.join(ROOT, 'demo/igate/H19'), clientId: 'chiso766-demo', clientSecret: demoSecret });
+        const igate = new IgateStandIn({
+          dir: path.join(ROOT, 'demo/igate/H19'),
+          clientId: 'chiso766-demo',
+          clientSecret: demoSecret,
+        });
         const igateUrl = await igate.listen();
         out.write(`  stand-in provincial system (VNPT iGate): ${igateUrl} serving demo/igate/H19/\n`);
         const config = loadConfig({
@@ -79,7 +91,12 @@ export function registerDemo(program: Command): void {
           CHISO766_PROVINCIAL_PASSWORD: '',
           LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
         });
-        config.provincial = { vendor: 'igate', baseUrl: igateUrl, tokenUrl: `${igateUrl}${TOKEN_PATH}`, agencyId: 'H19' };
+        config.provincial = {
+          vendor: 'igate',
+          baseUrl: igateUrl,
+          tokenUrl: `${igateUrl}${TOKEN_PATH}`,
+          agencyId: 'H19',
+        };
         const log = createLogger(config.env.logLevel);
         const database = await openDatabase(config.env);
         const prefix = `chiso766demo${randomBytes(3).toString('hex')}`;
@@ -94,7 +111,10 @@ export function registerDemo(program: Command): void {
               const { cycle } = await enqueueCycle(rt, { asOf: new Date(c.asOf) });
               const outcome = await waitForCycle(rt, cycle);
               const s = await cycleSummary(rt.db, cycle.id, outcome.failedJobs);
-              if (outcome.state !== 'complete') throw new CommandError(`cycle ${s.cycle} ended ${outcome.state}: ${s.failedJobs.map((f) => f.failedReason).join('; ')}`);
+              if (outcome.state !== 'complete')
+                throw new CommandError(
+                  `cycle ${s.cycle} ended ${outcome.state}: ${s.failedJobs.map((f) => f.failedReason).join('; ')}`,
+                );
               const fetched = await database.db
                 .selectFrom('raw_payloads as r')
                 .innerJoin('captures as k', 'k.id', 'r.capture_id')
@@ -120,16 +140,28 @@ export function registerDemo(program: Command): void {
           for (const a of open) out.write(`  - ${a.unitCode ?? ''} ${a.unitName ?? ''}: ${a.message}\n`);
 
           const outbox = path.join(dir, 'outbox');
-          const emls = existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort((a, b) => parseInt(a) - parseInt(b)) : [];
+          const emls = existsSync(outbox)
+            ? readdirSync(outbox)
+                .filter((f) => f.endsWith('.eml'))
+                .sort((a, b) => parseInt(a) - parseInt(b))
+            : [];
           out.write(`\nE-mails written (${emls.length}), open them in any mail client:\n`);
           const subjects = await database.db.selectFrom('outbox').select(['id', 'subject']).orderBy('id').execute();
-          for (const f of emls) out.write(`  ${path.join(outbox, f)}\n      ${subjects.find((s) => s.id === parseInt(f))?.subject ?? ''}\n`);
+          for (const f of emls)
+            out.write(
+              `  ${path.join(outbox, f)}\n      ${subjects.find((s) => s.id === parseInt(f))?.subject ?? ''}\n`,
+            );
 
           const bulletinDir = path.join(dir, 'bulletin');
           mkdirSync(bulletinDir, { recursive: true });
           out.write('\nBulletin of the last week (thông báo, draft to edit):\n');
           for (const format of ['md', 'html', 'docx'] as const) {
-            const { content } = await buildReport(database.db, config, { cycle: 'latest', compareTo: 'previous', now: new Date() }, format);
+            const { content } = await buildReport(
+              database.db,
+              config,
+              { cycle: 'latest', compareTo: 'previous', now: new Date() },
+              format,
+            );
             const file = path.join(bulletinDir, `thong-bao-766.${format}`);
             writeFileSync(file, content);
             out.write(`  ${file}\n`);

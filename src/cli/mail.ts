@@ -24,7 +24,14 @@ export function registerMail(program: Command): void {
         process.stdout.write(
           table(
             ['id', 'cycle', 'state', 'sent', 'to', 'subject'],
-            rows.map((r) => [r.id, r.cycleId, r.state + (r.lastError && r.state !== 'sent' ? ` (${r.lastError.slice(0, 40)})` : ''), r.sentAt ? viDateTime(new Date(r.sentAt), config.schedule.timezone) : '', r.to.join(', '), r.subject]),
+            rows.map((r) => [
+              r.id,
+              r.cycleId,
+              r.state + (r.lastError && r.state !== 'sent' ? ` (${r.lastError.slice(0, 40)})` : ''),
+              r.sentAt ? viDateTime(new Date(r.sentAt), config.schedule.timezone) : '',
+              r.to.join(', '),
+              r.subject,
+            ]),
           ),
         );
       }),
@@ -38,7 +45,9 @@ export function registerMail(program: Command): void {
       action(async (idText: string, opts: { json?: boolean }) => {
         const id = parseId(idText, 'outbox id');
         const config = getConfig();
-        const r = await withDatabase(config, ({ database }) => resendOutboxRow(database.db, config, id, { log: log(), by: userInfo().username }));
+        const r = await withDatabase(config, ({ database }) =>
+          resendOutboxRow(database.db, config, id, { log: log(), by: userInfo().username }),
+        );
         closeTransports();
         if (opts.json) printJson(r);
         else process.stdout.write(`Outbox ${id}: ${r.outcome}${r.response ? ` — ${r.response}` : ''}\n`);

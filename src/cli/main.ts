@@ -14,13 +14,13 @@ import { registerReport } from './report.ts';
 import { registerSetup } from './setup.ts';
 import { registerUnits } from './units.ts';
 
-
-
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('chiso766')
-    .description('Weekly sync of the Decision 766 service-quality index (DVCQG + provincial portals): snapshots, alerts, e-mails, bulletin.')
+    .description(
+      'Weekly sync of the Decision 766 service-quality index (DVCQG + provincial portals): snapshots, alerts, e-mails, bulletin.',
+    )
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run chiso766 --help for the list of commands)')
     .exitOverride();
@@ -33,7 +33,10 @@ export function buildProgram(): Command {
   registerMail(program);
   registerDemo(program);
   registerReplay(program);
-  program.addHelpText('after', () => `\nAll commands (chiso766 <command> --help for options):\n${commandList(program)}`);
+  program.addHelpText(
+    'after',
+    () => `\nAll commands (chiso766 <command> --help for options):\n${commandList(program)}`,
+  );
   return program;
 }
 
@@ -49,7 +52,8 @@ function commandList(program: Command): string {
   const walk = (cmd: Command, prefix: string) => {
     for (const sub of cmd.commands) {
       const name = `${prefix}${sub.name()}`;
-      if (sub.commands.length === 0 || sub.registeredArguments.length > 0 || name === 'units') lines.push([name, sub.description()]);
+      if (sub.commands.length === 0 || sub.registeredArguments.length > 0 || name === 'units')
+        lines.push([name, sub.description()]);
       walk(sub, `${name} `);
     }
   };

@@ -12,7 +12,9 @@ import { table } from './output.ts';
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('the weekly bulletin (Vietnamese): rank, group table, sentences, units ranked, alerts, provincial comparison, trend')
+    .description(
+      'the weekly bulletin (Vietnamese): rank, group table, sentences, units ranked, alerts, provincial comparison, trend',
+    )
     .option('--cycle <id>', 'latest | cycle ID', 'latest')
     .option('--compare-to <id>', 'previous | cycle ID', 'previous')
     .option('--baseline <year>', 'year of the baseline column (default: the year before the period)')
@@ -20,29 +22,38 @@ export function registerReport(program: Command): void {
     .option('--format <fmt>', 'md | html | docx', 'md')
     .option('--out <file>', 'write to a file (required for docx)')
     .action(
-      action(async (opts: { cycle: string; compareTo: string; baseline?: string; province?: string; format: string; out?: string }) => {
-        const format = parseChoice(opts.format, ['md', 'html', 'docx'] as const, '--format');
-        if (format === 'docx' && !opts.out) throw new UsageError('--format docx needs --out FILE.docx');
-        const config = getConfig();
-        const { content } = await withDatabase(config, ({ database }) =>
-          buildReport(
-            database.db,
-            config,
-            {
-              cycle: opts.cycle === 'latest' ? 'latest' : parseId(opts.cycle, '--cycle'),
-              compareTo: opts.compareTo === 'previous' ? 'previous' : parseId(opts.compareTo, '--compare-to'),
-              baseline: opts.baseline ? parseId(opts.baseline, '--baseline') : undefined,
-              province: opts.province,
-              now: new Date(),
-            },
-            format,
-          ),
-        );
-        if (opts.out) {
-          await writeFile(opts.out, content);
-          process.stderr.write(`Wrote the bulletin (${format}) to ${opts.out}\n`);
-        } else process.stdout.write(content);
-      }),
+      action(
+        async (opts: {
+          cycle: string;
+          compareTo: string;
+          baseline?: string;
+          province?: string;
+          format: string;
+          out?: string;
+        }) => {
+          const format = parseChoice(opts.format, ['md', 'html', 'docx'] as const, '--format');
+          if (format === 'docx' && !opts.out) throw new UsageError('--format docx needs --out FILE.docx');
+          const config = getConfig();
+          const { content } = await withDatabase(config, ({ database }) =>
+            buildReport(
+              database.db,
+              config,
+              {
+                cycle: opts.cycle === 'latest' ? 'latest' : parseId(opts.cycle, '--cycle'),
+                compareTo: opts.compareTo === 'previous' ? 'previous' : parseId(opts.compareTo, '--compare-to'),
+                baseline: opts.baseline ? parseId(opts.baseline, '--baseline') : undefined,
+                province: opts.province,
+                now: new Date(),
+              },
+              format,
+            ),
+          );
+          if (opts.out) {
+            await writeFile(opts.out, content);
+            process.stderr.write(`Wrote the bulletin (${format}) to ${opts.out}\n`);
+          } else process.stdout.write(content);
+        },
+      ),
     );
 
   program
@@ -55,17 +66,38 @@ export function registerReport(program: Command): void {
       action(async (opts: { cycle: string; province?: string; json?: boolean }) => {
         const config = getConfig();
         const t = await withDatabase(config, async ({ database }) => {
-          const { cycle, snapshot, province } = await reportCycle(database.db, config, opts.cycle === 'latest' ? 'latest' : parseId(opts.cycle, '--cycle'), opts.province);
+          const { cycle, snapshot, province } = await reportCycle(
+            database.db,
+            config,
+            opts.cycle === 'latest' ? 'latest' : parseId(opts.cycle, '--cycle'),
+            opts.province,
+          );
           return reconciliationTable(database.db, config, { cycleId: cycle.id, province, nationalSnapshot: snapshot });
         });
         if (opts.json) return printJson(t);
-        if (!t.configured) return void process.stdout.write('No provincial source is configured (set `provincial:` in chiso766.yaml): nothing to reconcile.\n');
-        if (t.rows.length === 0) return void process.stdout.write(`Cycle ${t.cycleId}: no provincial figures stored for ${t.province} (did the provincial capture fail? see jobs failed).\n`);
-        process.stdout.write(`Cycle ${t.cycleId} — provincial capture ${t.provincialCapturedAt}, national ${t.nationalCapturedAt}; tolerance ${t.tolerancePoints} points\n`);
+        if (!t.configured)
+          return void process.stdout.write(
+            'No provincial source is configured (set `provincial:` in chiso766.yaml): nothing to reconcile.\n',
+          );
+        if (t.rows.length === 0)
+          return void process.stdout.write(
+            `Cycle ${t.cycleId}: no provincial figures stored for ${t.province} (did the provincial capture fail? see jobs failed).\n`,
+          );
+        process.stdout.write(
+          `Cycle ${t.cycleId} — provincial capture ${t.provincialCapturedAt}, national ${t.nationalCapturedAt}; tolerance ${t.tolerancePoints} points\n`,
+        );
         process.stdout.write(
           table(
             ['unit', 'name', 'metric', 'provincial', 'national', 'gap', 'status'],
-            t.rows.map((r) => [r.unitCode, r.unitName ?? '', r.label, viNumber(r.provincial), viNumber(r.national), viNumber(r.gap), r.status]),
+            t.rows.map((r) => [
+              r.unitCode,
+              r.unitName ?? '',
+              r.label,
+              viNumber(r.provincial),
+              viNumber(r.national),
+              viNumber(r.gap),
+              r.status,
+            ]),
           ),
         );
       }),

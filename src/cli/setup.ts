@@ -18,8 +18,12 @@ export function registerSetup(program: Command): void {
         try {
           const report = await migrateToLatest(database.db);
           if (opts.json) printJson({ database: database.kind, location: database.location, ...report });
-          else if (report.applied.length === 0) process.stdout.write(`Database is up to date (${database.kind}: ${database.location}).\n`);
-          else process.stdout.write(`Applied ${report.applied.length} migration(s) to ${database.kind} (${database.location}): ${report.applied.join(', ')}\n`);
+          else if (report.applied.length === 0)
+            process.stdout.write(`Database is up to date (${database.kind}: ${database.location}).\n`);
+          else
+            process.stdout.write(
+              `Applied ${report.applied.length} migration(s) to ${database.kind} (${database.location}): ${report.applied.join(', ')}\n`,
+            );
         } finally {
           await database.close();
         }

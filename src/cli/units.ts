@@ -25,7 +25,8 @@ export function registerUnits(program: Command): void {
           });
         });
         if (opts.json) return printJson(rows);
-        if (rows.length === 0) return void process.stdout.write('No units yet: run `chiso766 capture` or `chiso766 run-once` first.\n');
+        if (rows.length === 0)
+          return void process.stdout.write('No units yet: run `chiso766 capture` or `chiso766 run-once` first.\n');
         process.stdout.write(
           table(
             ['code', 'kind', 'name', 'to', 'cc', 'aliases'],
@@ -33,7 +34,9 @@ export function registerUnits(program: Command): void {
               u.code,
               u.kind,
               u.name,
-              'fallback' in u.recipients ? `(no recipient → ops: ${u.recipients.to.join(', ') || 'none'})` : u.recipients.to.join(', '),
+              'fallback' in u.recipients
+                ? `(no recipient → ops: ${u.recipients.to.join(', ') || 'none'})`
+                : u.recipients.to.join(', '),
               u.recipients.cc.join(', '),
               u.aliases.map((a) => `${a.system}:${a.alias}`).join(' '),
             ]),
@@ -43,7 +46,9 @@ export function registerUnits(program: Command): void {
     );
   units
     .command('import-recipients')
-    .description('load the responsibility directory from CSV (unit_code, to, cc, from, until); all-or-nothing, replaces the previous import')
+    .description(
+      'load the responsibility directory from CSV (unit_code, to, cc, from, until); all-or-nothing, replaces the previous import',
+    )
     .argument('<file>', 'CSV file, UTF-8 (with or without BOM); several addresses in a cell separated by ;')
     .action(
       action(async (file: string) => {

@@ -22,7 +22,11 @@ export class ConfigError extends InputError {
     readonly issues: ConfigIssue[],
   ) {
     // One problem: one line. Several: one line each.
-    super(issues.length === 1 ? `${source}: ${issues[0]!.path}: ${issues[0]!.message}` : `${source}: ${issues.length} problems\n` + issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n'));
+    super(
+      issues.length === 1
+        ? `${source}: ${issues[0]!.path}: ${issues[0]!.message}`
+        : `${source}: ${issues.length} problems\n` + issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n'),
+    );
     this.name = 'ConfigError';
   }
 }
@@ -66,26 +70,59 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.tinh.gov.vn:587').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.tinh.gov.vn:587')
+    .optional(),
   MAIL_FROM: z
     .string()
-    .refine(isMailbox, { error: 'must be an e-mail address, optionally with a name: "Văn phòng UBND tỉnh <kstthc@tinh.gov.vn>" or kstthc@tinh.gov.vn' })
+    .refine(isMailbox, {
+      error:
+        'must be an e-mail address, optionally with a name: "Văn phòng UBND tỉnh <kstthc@tinh.gov.vn>" or kstthc@tinh.gov.vn',
+    })
     .default('chiso766 <noreply@localhost>'),
   DVCQG_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://dichvucong.gov.vn' })
     .default('https://dichvucong.gov.vn'),
-  CHISO766_HTTP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(0, 'must be 0 or more').default(1000),
+  CHISO766_HTTP_DELAY_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .default(1000),
   CHISO766_OPS_TOKEN: z.string().min(16, 'must be at least 16 characters (use a random token)').optional(),
-  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number (0-65535)').default(8766),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535, 'must be a port number (0-65535)')
+    .default(8766),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
   CHISO766_PROVINCIAL_CLIENT_ID: z.string().optional(),
   CHISO766_PROVINCIAL_CLIENT_SECRET: z.string().optional(),
   CHISO766_PROVINCIAL_USERNAME: z.string().optional(),
   CHISO766_PROVINCIAL_PASSWORD: z.string().optional(),
-  CHISO766_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('chiso766'),
-  CHISO766_JOB_LOCK_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1000, 'must be 1000 or more').default(30000),
-  CHISO766_SHUTDOWN_GRACE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0, 'must be 0 or more').default(60000),
+  CHISO766_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+    .default('chiso766'),
+  CHISO766_JOB_LOCK_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(1000, 'must be 1000 or more')
+    .default(30000),
+  CHISO766_SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(0, 'must be 0 or more')
+    .default(60000),
 });
 
 /** `addr@domain`, or `Name <addr@domain>` (localhost allowed: a dev sender). */
@@ -107,9 +144,11 @@ function formatPath(p: readonly PropertyKey[]): string {
 function issuesOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
   return error.issues.map((i) => {
     let message = i.message;
-    if (i.code === 'unrecognized_keys') message = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (check the spelling against chiso766.example.yaml)`;
+    if (i.code === 'unrecognized_keys')
+      message = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} (check the spelling against chiso766.example.yaml)`;
     if (i.code === 'invalid_type' && /received undefined/.test(i.message)) message = 'is required';
-    if (i.code === 'invalid_union') message = `must be one of the 34 province codes (${PROVINCE_CODES.slice(0, 4).join(', ')}, …), a list of them, or "all"`;
+    if (i.code === 'invalid_union')
+      message = `must be one of the 34 province codes (${PROVINCE_CODES.slice(0, 4).join(', ')}, …), a list of them, or "all"`;
     return { path: formatPath([...prefix, ...i.path]), message };
   });
 }
@@ -168,7 +207,10 @@ export function parseConfigText(text: string, source: string): FileConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       source,
-      doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}` : '(yaml)', message: e.message.split('\n')[0] ?? e.message })),
+      doc.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}` : '(yaml)',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
     );
   }
   let raw: unknown;
@@ -176,10 +218,17 @@ export function parseConfigText(text: string, source: string): FileConfig {
     // Aliases are expanded with a bound: a "billion laughs" file is bad input, not a hang or a crash.
     raw = doc.toJS({ maxAliasCount: 50 }) ?? {};
   } catch (e) {
-    throw new ConfigError(source, [{ path: '(yaml)', message: `${(e as Error).message.split('\n')[0]} (too many or nested aliases: write the values out)` }]);
+    throw new ConfigError(source, [
+      {
+        path: '(yaml)',
+        message: `${(e as Error).message.split('\n')[0]} (too many or nested aliases: write the values out)`,
+      },
+    ]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(source, [{ path: '(top level)', message: 'expected a mapping of keys (province:, schedule:, …)' }]);
+    throw new ConfigError(source, [
+      { path: '(top level)', message: 'expected a mapping of keys (province:, schedule:, …)' },
+    ]);
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(source, issuesOf(parsed.error));
@@ -193,7 +242,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let fileConfig: FileConfig | null = null;
   let envConfig: EnvConfig | null = null;
   try {
-    if (file && !existsSync(file)) throw new ConfigError(file, [{ path: '(file)', message: 'file not found (set CHISO766_CONFIG to an existing chiso766.yaml)' }]);
+    if (file && !existsSync(file))
+      throw new ConfigError(file, [
+        { path: '(file)', message: 'file not found (set CHISO766_CONFIG to an existing chiso766.yaml)' },
+      ]);
     fileConfig = file ? parseConfigText(readFileSync(file, 'utf8'), file) : parseConfigText('{}', '(defaults)');
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -209,11 +261,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 1) {
     throw new ConfigError(
       problems.map((p) => p.source).join(' and '),
-      problems.flatMap((p) => p.issues.map((i) => ({ ...i, path: p.source === 'environment' ? `(environment) ${i.path}` : i.path }))),
+      problems.flatMap((p) =>
+        p.issues.map((i) => ({ ...i, path: p.source === 'environment' ? `(environment) ${i.path}` : i.path })),
+      ),
     );
   }
   const { province, ...rest } = fileConfig!;
-  const provinces = province === undefined ? [] : province === 'all' ? [...PROVINCE_CODES] : Array.isArray(province) ? [...new Set(province)] : [province];
+  const provinces =
+    province === undefined
+      ? []
+      : province === 'all'
+        ? [...PROVINCE_CODES]
+        : Array.isArray(province)
+          ? [...new Set(province)]
+          : [province];
   return {
     ...rest,
     file,
@@ -227,7 +288,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function requireProvinces(config: Config): string[] {
   if (config.provinces.length === 0) {
     throw new ConfigError(config.file ?? 'chiso766.yaml', [
-      { path: 'province', message: `is required to capture: set it to one of the 34 codes (e.g. "province: H19" for Đồng Nai) or "all"${config.file ? '' : ' in a chiso766.yaml (copy chiso766.example.yaml) or point CHISO766_CONFIG at one'}` },
+      {
+        path: 'province',
+        message: `is required to capture: set it to one of the 34 codes (e.g. "province: H19" for Đồng Nai) or "all"${config.file ? '' : ' in a chiso766.yaml (copy chiso766.example.yaml) or point CHISO766_CONFIG at one'}`,
+      },
     ]);
   }
   return config.provinces;

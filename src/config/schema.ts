@@ -24,11 +24,14 @@ const emailTemplate = z.string().refine((v) => z.email().safeParse(v.replaceAll(
 });
 
 const metricCode = z.string().refine(isMetricCode, {
-  error: (issue) => `"${String(issue.input)}" is not a metric code (TOTAL, ${GROUP_CODES.join(', ')} or a portal sub-metric such as DOSSIER_SYNC)`,
+  error: (issue) =>
+    `"${String(issue.input)}" is not a metric code (TOTAL, ${GROUP_CODES.join(', ')} or a portal sub-metric such as DOSSIER_SYNC)`,
 });
 
 /** A unit code (`H19.07`) or a glob on codes (`H19.1*`). */
-const unitPattern = z.string().regex(/^[A-Za-z0-9.*?]+$/, 'expected a unit code such as H19.07 or a pattern such as H19.1*');
+const unitPattern = z
+  .string()
+  .regex(/^[A-Za-z0-9.*?]+$/, 'expected a unit code such as H19.07 or a pattern such as H19.1*');
 
 const isoDate = z.string().refine((v) => parseCalendarDate(v) !== null, {
   error: (issue) => `"${String(issue.input)}" is not a date (YYYY-MM-DD, a day of the calendar)`,
@@ -42,7 +45,10 @@ const cronExpression = z.string().superRefine((v, ctx) => {
   const r = validateDetailed(v);
   if (!r.valid) {
     const detail = r.errors.map((e) => e.message).join('; ');
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid cron expression (${detail}); e.g. "0 4 * * 1" = Monday 04:00` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${v}" is not a valid cron expression (${detail}); e.g. "0 4 * * 1" = Monday 04:00`,
+    });
   }
 });
 
@@ -68,7 +74,9 @@ const consecutiveDeclinesFields = {
 };
 const rankDropFields = {
   places: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
-  scope: z.enum(['province', 'peer'], { error: 'must be "province" (among all units) or "peer" (departments / communes)' }),
+  scope: z.enum(['province', 'peer'], {
+    error: 'must be "province" (among all units) or "peer" (departments / communes)',
+  }),
 };
 
 /** Optional fields without defaults: for `overrides`, where an absent key means "as the base rule". */
@@ -85,7 +93,9 @@ export const floorRule = z
   })
   .strict();
 
-export const weeklyDropRule = z.object({ metrics: weeklyDropFields.metrics.default(['TOTAL']), points: weeklyDropFields.points.default(5) }).strict();
+export const weeklyDropRule = z
+  .object({ metrics: weeklyDropFields.metrics.default(['TOTAL']), points: weeklyDropFields.points.default(5) })
+  .strict();
 
 export const consecutiveDeclinesRule = z
   .object({
@@ -95,11 +105,11 @@ export const consecutiveDeclinesRule = z
   })
   .strict();
 
-export const rankDropRule = z.object({ places: rankDropFields.places.default(10), scope: rankDropFields.scope.default('province') }).strict();
-
-const targetRule = z
-  .object({ unit: unitPattern, metric: metricCode.default('TOTAL'), value: nonNegative })
+export const rankDropRule = z
+  .object({ places: rankDropFields.places.default(10), scope: rankDropFields.scope.default('province') })
   .strict();
+
+const targetRule = z.object({ unit: unitPattern, metric: metricCode.default('TOTAL'), value: nonNegative }).strict();
 
 const overrideRule = z
   .object({
@@ -119,17 +129,28 @@ export const rulesSchema = z
     rankDrop: rankDropRule.default(rankDropRule.parse({})),
     target: z.array(targetRule).default([]),
     overrides: z.array(overrideRule).default([]),
-    reconciliation: z.object({ tolerancePoints: nonNegative.default(10) }).strict().default({ tolerancePoints: 10 }),
+    reconciliation: z
+      .object({ tolerancePoints: nonNegative.default(10) })
+      .strict()
+      .default({ tolerancePoints: 10 }),
     /**
      * Figures explained by "không phát sinh" (no dossiers in the period) are never judged as low
      * scores. `skip`: nothing is said; `note`: the unit is told, as information, that it had none.
      */
-    noActivity: z.enum(['skip', 'note'], { error: 'must be "skip" (not judged, nothing sent) or "note" (not judged; the unit is told it had no dossiers)' }).default('skip'),
+    noActivity: z
+      .enum(['skip', 'note'], {
+        error: 'must be "skip" (not judged, nothing sent) or "note" (not judged; the unit is told it had no dossiers)',
+      })
+      .default('skip'),
   })
   .strict()
   .superRefine((r, ctx) => {
     if (r.floor.criticalRatio > r.floor.warnRatio && r.floor.warnRatio !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['floor', 'criticalRatio'], message: `must not be above warnRatio (${r.floor.warnRatio}); use warnRatio: 0 to disable the warning level` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['floor', 'criticalRatio'],
+        message: `must not be above warnRatio (${r.floor.warnRatio}); use warnRatio: 0 to disable the warning level`,
+      });
     }
   });
 
@@ -167,33 +188,61 @@ const provincialSchema = z
 
 export const fileSchema = z
   .object({
-    province: z.union([z.literal('all'), provinceCode, z.array(provinceCode).min(1, 'list at least one province')]).optional(),
+    province: z
+      .union([z.literal('all'), provinceCode, z.array(provinceCode).min(1, 'list at least one province')])
+      .optional(),
     period: z.enum(['year', 'quarter', 'month'], { error: 'must be year, quarter or month' }).default('year'),
     schedule: z
       .object({ cron: cronExpression.default('0 4 * * 1'), timezone: timezone.default('Asia/Ho_Chi_Minh') })
       .strict()
       .default({ cron: '0 4 * * 1', timezone: 'Asia/Ho_Chi_Minh' }),
-    ops: z.object({ emails: z.array(email).default([]) }).strict().default({ emails: [] }),
+    ops: z
+      .object({ emails: z.array(email).default([]) })
+      .strict()
+      .default({ emails: [] }),
     recipients: z.array(recipientSchema).default([]),
     rules: rulesSchema.default(rulesSchema.parse({})),
     jobs: z
       .object({
-        attempts: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(50, 'must be 50 or less').default(5),
+        attempts: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be 1 or more')
+          .max(50, 'must be 50 or less')
+          .default(5),
         backoffMs: z.number().int('must be a whole number').min(0, 'must be 0 or more').default(30000),
-        fetchConcurrency: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(64, 'must be 64 or less').default(1),
+        fetchConcurrency: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be 1 or more')
+          .max(64, 'must be 64 or less')
+          .default(1),
         keepFailedDays: z.number().int().min(1, 'must be 1 or more').default(30),
         freshness: z
-          .object({ recheckEveryMinutes: z.number().positive('must be more than 0').default(120), deadline: weeklyTime.default('Tue 04:00') })
+          .object({
+            recheckEveryMinutes: z.number().positive('must be more than 0').default(120),
+            deadline: weeklyTime.default('Tue 04:00'),
+          })
           .strict()
           .default({ recheckEveryMinutes: 120, deadline: 'Tue 04:00' }),
       })
       .strict()
-      .default({ attempts: 5, backoffMs: 30000, fetchConcurrency: 1, keepFailedDays: 30, freshness: { recheckEveryMinutes: 120, deadline: 'Tue 04:00' } }),
+      .default({
+        attempts: 5,
+        backoffMs: 30000,
+        fetchConcurrency: 1,
+        keepFailedDays: 30,
+        freshness: { recheckEveryMinutes: 120, deadline: 'Tue 04:00' },
+      }),
     mail: z
       .object({
         repeatEveryCycles: z.number().int('must be a whole number').min(1, 'must be 1 or more').default(4),
         /** How long temporary SMTP failures (refused, timeouts, 4xx) are retried before giving up. */
-        retryForMinutes: z.number().min(1, 'must be 1 or more').max(10080, 'must be 10080 (a week) or less').default(240),
+        retryForMinutes: z
+          .number()
+          .min(1, 'must be 1 or more')
+          .max(10080, 'must be 10080 (a week) or less')
+          .default(240),
       })
       .strict()
       .default({ repeatEveryCycles: 4, retryForMinutes: 240 }),
@@ -214,4 +263,3 @@ export type RulesConfig = z.infer<typeof rulesSchema>;
 export type FloorRuleConfig = z.infer<typeof floorRule>;
 export type ProvincialConfig = z.infer<typeof provincialSchema>;
 export type RecipientConfig = z.infer<typeof recipientSchema>;
-

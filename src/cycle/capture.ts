@@ -40,13 +40,32 @@ export interface CaptureReport {
 
 export async function runCapture(
   opts: CaptureRunOptions,
-  c: { source?: string; period: Period; provinces: readonly string[]; capturedAt: Date; cycleId?: number | null; ingestConcurrency?: number },
+  c: {
+    source?: string;
+    period: Period;
+    provinces: readonly string[];
+    capturedAt: Date;
+    cycleId?: number | null;
+    ingestConcurrency?: number;
+  },
 ): Promise<CaptureReport> {
   const source = sourceOf(c.source ?? 'dvcqg');
   const { attempts, backoffMs } = opts.config.jobs;
   const requests = source.requests({ provinces: c.provinces, period: c.period, config: opts.config });
-  const captureId = await createCapture(opts.db, { cycleId: c.cycleId ?? null, source: source.name, period: c.period, provinces: c.provinces, capturedAt: c.capturedAt, planned: requests.length });
-  const fetchCtx = { db: opts.db, source, transport: source.transport?.(opts.http, opts.config) ?? opts.http, config: opts.config };
+  const captureId = await createCapture(opts.db, {
+    cycleId: c.cycleId ?? null,
+    source: source.name,
+    period: c.period,
+    provinces: c.provinces,
+    capturedAt: c.capturedAt,
+    planned: requests.length,
+  });
+  const fetchCtx = {
+    db: opts.db,
+    source,
+    transport: source.transport?.(opts.http, opts.config) ?? opts.http,
+    config: opts.config,
+  };
   const results: CaptureReport['results'] = [];
   let failure: CaptureReport['failure'] = null;
   const left = new Map<string, number>();
@@ -63,11 +82,17 @@ export async function runCapture(
       result = await fetchRequest(fetchCtx, captureId, req, attempt);
       if (retryPolicy(result.outcome, attempt, attempts) !== 'retry') break;
       const wait = backoffDelay(backoffMs, attempt);
-      opts.log.warn({ request: req.key, attempt, waitMs: wait }, `${result.detail}; retrying in ${Math.round(wait / 1000)} s (attempt ${attempt + 1} of ${attempts})`);
+      opts.log.warn(
+        { request: req.key, attempt, waitMs: wait },
+        `${result.detail}; retrying in ${Math.round(wait / 1000)} s (attempt ${attempt + 1} of ${attempts})`,
+      );
       await sleep(wait);
     }
     results.push({ ...result, attempts: attempt });
-    opts.log.info({ request: req.key, outcome: result.outcome, pages: result.pages }, `[${i + 1}/${requests.length}] ${req.key}: ${result.outcome}`);
+    opts.log.info(
+      { request: req.key, outcome: result.outcome, pages: result.pages },
+      `[${i + 1}/${requests.length}] ${req.key}: ${result.outcome}`,
+    );
     if (result.outcome !== 'ok') {
       failure = { ...result, attempts: attempt };
       break;
@@ -82,7 +107,16 @@ export async function runCapture(
   const ingest = await ingests.done();
   if (ingest.snapshots.length) await settleCapture(opts.db, captureId);
   if (failure) await markCaptureFailed(opts.db, captureId);
-  return { captureId, source: source.name, period: periodKey(c.period), capturedAt: c.capturedAt.toISOString(), requests: requests.length, results, failure, ingest: ingest.snapshots.length || !failure ? ingest : null };
+  return {
+    captureId,
+    source: source.name,
+    period: periodKey(c.period),
+    capturedAt: c.capturedAt.toISOString(),
+    requests: requests.length,
+    results,
+    failure,
+    ingest: ingest.snapshots.length || !failure ? ingest : null,
+  };
 }
 
 /** Ingest scopes of a capture in the background, a few at a time; `done()` merges the reports. */
@@ -124,7 +158,9 @@ class IngestQueue {
   async done(): Promise<IngestReport> {
     while (this.running.size > 0) await Promise.all([...this.running]);
     if (this.error) throw this.error;
-    const snapshots = this.reports.flatMap((r) => r.snapshots).sort((a, b) => (a.scope === 'national' ? -1 : b.scope === 'national' ? 1 : a.scope.localeCompare(b.scope)));
+    const snapshots = this.reports
+      .flatMap((r) => r.snapshots)
+      .sort((a, b) => (a.scope === 'national' ? -1 : b.scope === 'national' ? 1 : a.scope.localeCompare(b.scope)));
     return {
       captureId: this.captureId,
       snapshots,

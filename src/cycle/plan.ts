@@ -53,7 +53,13 @@ export function cyclePlan(cycle: { provinces: string; period_key: string }, conf
   if (!period) throw new Error(`cycle has an unknown period ${cycle.period_key}`);
   const provinces = cycle.provinces.split(',');
   const sources = [CYCLE_SOURCE, ...(attempt === 1 ? ALSO_ONCE : [])];
-  return { requests: sources.flatMap((name) => sourceOf(name).requests({ provinces, period, config }).map((request) => ({ source: name, request }))) };
+  return {
+    requests: sources.flatMap((name) =>
+      sourceOf(name)
+        .requests({ provinces, period, config })
+        .map((request) => ({ source: name, request })),
+    ),
+  };
 }
 
 /** The requests of one source in a plan. */
@@ -65,4 +71,3 @@ export function requestsOf(plan: CyclePlan, source: string): SourceRequest[] {
 export function sourcesOf(plan: CyclePlan): string[] {
   return [...new Set(plan.requests.map((r) => r.source))];
 }
-

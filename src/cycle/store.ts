@@ -32,17 +32,40 @@ export async function forcedKey(db: Kysely<DB>, key: string): Promise<string> {
 /** The cycle row, or undefined when it exists already (whoever inserted it owns its creation). */
 export async function insertCycle(
   db: Kysely<DB>,
-  c: { key: string; source: string; provinces: readonly string[]; period: Period; week: string; asOf: Date; forced: boolean },
+  c: {
+    key: string;
+    source: string;
+    provinces: readonly string[];
+    period: Period;
+    week: string;
+    asOf: Date;
+    forced: boolean;
+  },
 ): Promise<Cycle | undefined> {
   return db
     .insertInto('cycles')
-    .values({ key: c.key, source: c.source, provinces: c.provinces.join(','), period_key: periodKey(c.period), week: c.week, as_of: c.asOf, forced: c.forced, state: 'running' })
+    .values({
+      key: c.key,
+      source: c.source,
+      provinces: c.provinces.join(','),
+      period_key: periodKey(c.period),
+      week: c.week,
+      as_of: c.asOf,
+      forced: c.forced,
+      state: 'running',
+    })
     .onConflict((oc) => oc.column('key').doNothing())
     .returningAll()
     .executeTakeFirst();
 }
 
-export async function setCycleState(db: Kysely<DB>, now: Date, cycleId: number, state: string, summaryPatch: Record<string, unknown> = {}): Promise<void> {
+export async function setCycleState(
+  db: Kysely<DB>,
+  now: Date,
+  cycleId: number,
+  state: string,
+  summaryPatch: Record<string, unknown> = {},
+): Promise<void> {
   await db
     .updateTable('cycles')
     .set({
@@ -56,7 +79,12 @@ export async function setCycleState(db: Kysely<DB>, now: Date, cycleId: number, 
 
 /** A failed cycle whose jobs are retried is running again. */
 export async function reopenCycle(db: Kysely<DB>, cycleId: number): Promise<void> {
-  await db.updateTable('cycles').set({ state: 'running', finished_at: null }).where('id', '=', cycleId).where('state', '=', 'failed').execute();
+  await db
+    .updateTable('cycles')
+    .set({ state: 'running', finished_at: null })
+    .where('id', '=', cycleId)
+    .where('state', '=', 'failed')
+    .execute();
 }
 
 /**
@@ -66,7 +94,12 @@ export async function reopenCycle(db: Kysely<DB>, cycleId: number): Promise<void
  * notify, after each send and when a job fails for good — so a retried cycle ends `complete` on its
  * own instead of staying `running`.
  */
-export async function settleCycle(db: Kysely<DB>, now: Date, cycleId: number, o: { failedJob?: string | null } = {}): Promise<string> {
+export async function settleCycle(
+  db: Kysely<DB>,
+  now: Date,
+  cycleId: number,
+  o: { failedJob?: string | null } = {},
+): Promise<string> {
   const cycle = await findCycle(db, cycleId);
   if (!cycle) return 'missing';
   // Freshness outcomes are the gate's to set (re-checks are on their way, or ops were told).
@@ -77,7 +110,11 @@ export async function settleCycle(db: Kysely<DB>, now: Date, cycleId: number, o:
   else if (!notified) return cycle.state;
   else {
     const rows = await db.selectFrom('outbox').select('state').where('cycle_id', '=', cycleId).execute();
-    state = rows.some((r) => r.state === 'failed') ? 'failed' : rows.some((r) => r.state !== 'sent') ? 'running' : 'complete';
+    state = rows.some((r) => r.state === 'failed')
+      ? 'failed'
+      : rows.some((r) => r.state !== 'sent')
+        ? 'running'
+        : 'complete';
   }
   if (state === cycle.state && !o.failedJob) return state;
   await setCycleState(db, now, cycleId, state, o.failedJob ? { failedJob: o.failedJob } : {});
@@ -87,7 +124,15 @@ export async function settleCycle(db: Kysely<DB>, now: Date, cycleId: number, o:
 /** Create (or find again: idempotent per cycle, source and attempt) a capture. */
 export async function createCapture(
   db: Kysely<DB>,
-  c: { cycleId: number | null; source: string; period: Period; provinces: readonly string[]; capturedAt: Date; attempt?: number; planned: number },
+  c: {
+    cycleId: number | null;
+    source: string;
+    period: Period;
+    provinces: readonly string[];
+    capturedAt: Date;
+    attempt?: number;
+    planned: number;
+  },
 ): Promise<number> {
   const values = {
     cycle_id: c.cycleId,
@@ -128,12 +173,21 @@ export async function settleCapture(db: Kysely<DB>, captureId: number): Promise<
 
 /** A capture stopped by a failure (blocked, drift, retries exhausted). */
 export async function markCaptureFailed(db: Kysely<DB>, captureId: number): Promise<void> {
-  await db.updateTable('captures').set({ state: 'failed', finished_at: new Date() }).where('id', '=', captureId).execute();
+  await db
+    .updateTable('captures')
+    .set({ state: 'failed', finished_at: new Date() })
+    .where('id', '=', captureId)
+    .execute();
 }
 
 /** After a parser fix: a failed capture whose answers parse now is complete. */
 export async function markCaptureReingested(db: Kysely<DB>, captureId: number): Promise<void> {
-  await db.updateTable('captures').set({ state: 'complete', finished_at: new Date() }).where('id', '=', captureId).where('state', '=', 'failed').execute();
+  await db
+    .updateTable('captures')
+    .set({ state: 'complete', finished_at: new Date() })
+    .where('id', '=', captureId)
+    .where('state', '=', 'failed')
+    .execute();
 }
 
 export async function captureOf(db: Kysely<DB>, captureId: number): Promise<Capture | undefined> {
@@ -142,7 +196,9 @@ export async function captureOf(db: Kysely<DB>, captureId: number): Promise<Capt
 
 /** The data captures of a cycle and their snapshots (for the freshness gate and summaries). */
 export async function provinceSnapshotsOfCapture(db: Kysely<DB>, captureId: number) {
-  return (await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).execute()).filter((s) => s.scope !== 'national');
+  return (await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).execute()).filter(
+    (s) => s.scope !== 'national',
+  );
 }
 
 /** The ISO week of every cycle (a reminder is due so many weeks after the last notice). */

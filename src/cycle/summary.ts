@@ -30,11 +30,21 @@ export interface CycleSummary {
   recheckAt: string | null;
 }
 
-export async function cycleSummary(db: Kysely<DB>, cycleId: number, failedJobs: FailedJobInfo[] = []): Promise<CycleSummary> {
+export async function cycleSummary(
+  db: Kysely<DB>,
+  cycleId: number,
+  failedJobs: FailedJobInfo[] = [],
+): Promise<CycleSummary> {
   const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', cycleId).executeTakeFirstOrThrow();
   const captures = await db.selectFrom('captures').select('id').where('cycle_id', '=', cycleId).execute();
   const captureIds = captures.map((c) => c.id);
-  const snaps = captureIds.length ? await db.selectFrom('snapshots').select(['unchanged', 'observation_count']).where('capture_id', 'in', captureIds).execute() : [];
+  const snaps = captureIds.length
+    ? await db
+        .selectFrom('snapshots')
+        .select(['unchanged', 'observation_count'])
+        .where('capture_id', 'in', captureIds)
+        .execute()
+    : [];
   const events = await db.selectFrom('alert_events').select(['event']).where('cycle_id', '=', cycleId).execute();
   const outbox = await db.selectFrom('outbox').select(['state']).where('cycle_id', '=', cycleId).execute();
   const summary = (cycle.summary ?? {}) as { recheck?: { at?: string } };
@@ -53,7 +63,12 @@ export async function cycleSummary(db: Kysely<DB>, cycleId: number, failedJobs: 
       kept: events.filter((e) => e.event === 'kept' || e.event === 'escalated' || e.event === 'deescalated').length,
       resolved: events.filter((e) => e.event === 'resolved').length,
     },
-    emails: { queued: outbox.length, sent: outbox.filter((o) => o.state === 'sent').length, waiting: outbox.filter((o) => o.state === 'pending' || o.state === 'sending').length, failed: outbox.filter((o) => o.state === 'failed').length },
+    emails: {
+      queued: outbox.length,
+      sent: outbox.filter((o) => o.state === 'sent').length,
+      waiting: outbox.filter((o) => o.state === 'pending' || o.state === 'sending').length,
+      failed: outbox.filter((o) => o.state === 'failed').length,
+    },
     failedJobs,
     recheckAt: cycle.state === 'rechecking' ? (summary.recheck?.at ?? null) : null,
   };

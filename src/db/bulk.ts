@@ -10,8 +10,22 @@ import { kyselyOnClient, pgPoolOf } from './connect.ts';
 import type { DB, NewObservation } from './types.ts';
 
 /** The observations table's columns, in the order of every bulk write. */
-export const OBSERVATION_COLUMNS = ['snapshot_id', 'unit_code', 'metric', 'score', 'max_score', 'ratio', 'numerator', 'denominator', 'rank', 'peer_rank', 'present', 'quality'] as const;
-const COLUMN_TYPES = 'snapshot_id int, unit_code text, metric text, score numeric, max_score numeric, ratio numeric, numerator numeric, denominator numeric, rank int, peer_rank int, present boolean, quality text';
+export const OBSERVATION_COLUMNS = [
+  'snapshot_id',
+  'unit_code',
+  'metric',
+  'score',
+  'max_score',
+  'ratio',
+  'numerator',
+  'denominator',
+  'rank',
+  'peer_rank',
+  'present',
+  'quality',
+] as const;
+const COLUMN_TYPES =
+  'snapshot_id int, unit_code text, metric text, score numeric, max_score numeric, ratio numeric, numerator numeric, denominator numeric, rank int, peer_rank int, present boolean, quality text';
 
 /**
  * Observations in bulk, COPY-style: the rows travel as one JSON document that PostgreSQL turns
@@ -22,7 +36,9 @@ export async function insertObservations(trx: Kysely<DB>, rows: readonly NewObse
   const cols = sql.raw(OBSERVATION_COLUMNS.join(', '));
   for (let i = 0; i < rows.length; i += CHUNK) {
     const json = JSON.stringify(rows.slice(i, i + CHUNK));
-    await sql`insert into observations (${cols}) select ${sql.raw(OBSERVATION_COLUMNS.map((c) => (c === 'present' ? 'coalesce(present, true)' : c)).join(', '))} from json_to_recordset(${json}::json) as t(${sql.raw(COLUMN_TYPES)})`.execute(trx);
+    await sql`insert into observations (${cols}) select ${sql.raw(OBSERVATION_COLUMNS.map((c) => (c === 'present' ? 'coalesce(present, true)' : c)).join(', '))} from json_to_recordset(${json}::json) as t(${sql.raw(COLUMN_TYPES)})`.execute(
+      trx,
+    );
   }
 }
 
@@ -35,9 +51,12 @@ function csvField(v: unknown): string {
 /** PostgreSQL COPY of the observations (the fastest bulk load there is), on a transaction's client. */
 async function copyObservations(client: pg.PoolClient, rows: readonly NewObservation[]): Promise<void> {
   const lines: string[] = [];
-  for (const r of rows) lines.push(OBSERVATION_COLUMNS.map((c) => csvField(c === 'present' ? (r.present ?? true) : r[c])).join(','));
+  for (const r of rows)
+    lines.push(OBSERVATION_COLUMNS.map((c) => csvField(c === 'present' ? (r.present ?? true) : r[c])).join(','));
   await new Promise<void>((resolve, reject) => {
-    const stream = client.query(copyFrom(`copy observations (${OBSERVATION_COLUMNS.join(', ')}) from stdin with (format csv)`));
+    const stream = client.query(
+      copyFrom(`copy observations (${OBSERVATION_COLUMNS.join(', ')}) from stdin with (format csv)`),
+    );
     stream.on('error', reject);
     stream.on('finish', () => resolve());
     stream.end(lines.join('\n') + '\n');
@@ -45,7 +64,10 @@ async function copyObservations(client: pg.PoolClient, rows: readonly NewObserva
 }
 
 /** `fn` in one transaction, with the fastest way to write observations on this database. */
-export async function inBulkTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>, writeObservations: (rows: readonly NewObservation[]) => Promise<void>) => Promise<T>): Promise<T> {
+export async function inBulkTransaction<T>(
+  db: Kysely<DB>,
+  fn: (trx: Kysely<DB>, writeObservations: (rows: readonly NewObservation[]) => Promise<void>) => Promise<T>,
+): Promise<T> {
   const pool = pgPoolOf(db);
   if (!pool) return db.transaction().execute((trx) => fn(trx, (rows) => insertObservations(trx, rows)));
   const client = await pool.connect();

@@ -42,7 +42,10 @@ export function pgPoolOf(db: Kysely<DB>): pg.Pool | null {
  */
 export function kyselyOnClient(client: pg.PoolClient): Kysely<DB> {
   // A view of the client whose release() does nothing: the caller releases the real client.
-  const view = { query: (...args: unknown[]) => (client.query as (...a: unknown[]) => unknown)(...args), release: () => undefined };
+  const view = {
+    query: (...args: unknown[]) => (client.query as (...a: unknown[]) => unknown)(...args),
+    release: () => undefined,
+  };
   const pool = { connect: async () => view, end: async () => undefined };
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
 }
@@ -74,7 +77,10 @@ export function openPostgres(url: string, poolSize = 10): Database {
   const lost = (err: Error) => {
     if (Date.now() - lastLog < 30_000) return;
     lastLog = Date.now();
-    log().warn({ database: safe.toString(), err: err.message }, `PostgreSQL connection lost (${err.message}): reconnecting on the next query`);
+    log().warn(
+      { database: safe.toString(), err: err.message },
+      `PostgreSQL connection lost (${err.message}): reconnecting on the next query`,
+    );
   };
   pool.on('error', lost);
   // A client checked out of the pool (a query or transaction in progress) has no pool listener:
@@ -97,7 +103,9 @@ async function openPglite(dir: string): Promise<Database> {
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { PGliteDialect } = await import('kysely-pglite-dialect');
-    const client = await PGlite.create(dir, { parsers: { [NUMERIC_OID]: toNumber, [INT8_OID]: toNumber, [DATE_OID]: (v: string) => v } });
+    const client = await PGlite.create(dir, {
+      parsers: { [NUMERIC_OID]: toNumber, [INT8_OID]: toNumber, [DATE_OID]: (v: string) => v },
+    });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
     return {
       db,
@@ -113,7 +121,6 @@ async function openPglite(dir: string): Promise<Database> {
     throw e;
   }
 }
-
 
 function takeLock(lockFile: string, dir: string): void {
   for (let i = 0; i < 2; i++) {

@@ -16,7 +16,9 @@ class FolderMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(this.dir)).filter((f) => /^\d{4}_[\w-]+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+    const files = (await readdir(this.dir))
+      .filter((f) => /^\d{4}_[\w-]+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
     const out: Record<string, Migration> = {};
     for (const f of files) {
       const name = f.replace(/\.(ts|js)$/, '');
@@ -43,5 +45,8 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationReport> 
     const cause = error instanceof Error ? error.message : String(error ?? '');
     throw new MigrationError(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`);
   }
-  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), alreadyApplied: before };
+  return {
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    alreadyApplied: before,
+  };
 }

@@ -18,7 +18,11 @@ export interface ActivityCounter {
   portalField: string;
 }
 
-const RECEIVED: ActivityCounter = { metric: 'ON_TIME', field: 'denominator', portalField: 'dvc-progress-tree totalReceived' };
+const RECEIVED: ActivityCounter = {
+  metric: 'ON_TIME',
+  field: 'denominator',
+  portalField: 'dvc-progress-tree totalReceived',
+};
 
 /**
  * Per group, the counters that say "something happened": any of them above 0 = active.
@@ -29,25 +33,64 @@ const RECEIVED: ActivityCounter = { metric: 'ON_TIME', field: 'denominator', por
  * (provide-online-tree children carry scores only): the received dossiers stand in.
  */
 export const ACTIVITY_COUNTERS: Readonly<Record<GroupCode, readonly ActivityCounter[]>> = {
-  CKMB: [RECEIVED, { metric: 'DOSSIER_SYNC', field: 'denominator', portalField: 'transparency DOSSIER_SYNC.denominator' }],
+  CKMB: [
+    RECEIVED,
+    { metric: 'DOSSIER_SYNC', field: 'denominator', portalField: 'transparency DOSSIER_SYNC.denominator' },
+  ],
   TDGQ: [RECEIVED],
   CLGQ: [{ ...RECEIVED, portalField: 'dvc-progress-tree totalReceived (provide-online-tree has no unit counters)' }],
   TTTT: [
-    { metric: 'ONLINE_PAYMENT_DOSSIER', field: 'denominator', portalField: 'formality-online-payment-tree totalDossierFinancialObligation' },
-    { metric: 'FEE_FORMALITY_WITH_DOSSIER', field: 'numerator', portalField: 'formality-online-payment-tree totalFeeDossierFormality' },
+    {
+      metric: 'ONLINE_PAYMENT_DOSSIER',
+      field: 'denominator',
+      portalField: 'formality-online-payment-tree totalDossierFinancialObligation',
+    },
+    {
+      metric: 'FEE_FORMALITY_WITH_DOSSIER',
+      field: 'numerator',
+      portalField: 'formality-online-payment-tree totalFeeDossierFormality',
+    },
   ],
   MDHL: [
     RECEIVED,
-    { metric: 'DOSSIER_RECEIVING_SATISFACTION', field: 'denominator', portalField: 'handling-satisfaction totalDossiers' },
-    { metric: 'PETITION_PROCESSING_ON_TIME', field: 'denominator', portalField: 'handling-satisfaction totalPetitions' },
+    {
+      metric: 'DOSSIER_RECEIVING_SATISFACTION',
+      field: 'denominator',
+      portalField: 'handling-satisfaction totalDossiers',
+    },
+    {
+      metric: 'PETITION_PROCESSING_ON_TIME',
+      field: 'denominator',
+      portalField: 'handling-satisfaction totalPetitions',
+    },
   ],
   MDSH: [
     RECEIVED,
-    { metric: 'ORIGINAL_RESULT_AVAILABLE', field: 'denominator', portalField: 'dossier-digitized ORIGINAL_RESULT_AVAILABLE.denominator' },
-    { metric: 'SO_HOA_GIAY_TO_GIAI_QUYET', field: 'denominator', portalField: 'dossier-digitized SO_HOA_GIAY_TO_GIAI_QUYET.denominator' },
-    { metric: 'REUSED_DIGITIZED_DATA', field: 'denominator', portalField: 'dossier-digitized REUSED_DIGITIZED_DATA.denominator' },
-    { metric: 'SYNCED_WITH_DVCQG_PERSONAL_STORAGE', field: 'denominator', portalField: 'dossier-digitized SYNCED_WITH_DVCQG_PERSONAL_STORAGE.denominator' },
-    { metric: 'CITIZEN_DATA_CONNECTED_DOSSIER', field: 'denominator', portalField: 'dossier-digitized CITIZEN_DATA_CONNECTED_DOSSIER.denominator' },
+    {
+      metric: 'ORIGINAL_RESULT_AVAILABLE',
+      field: 'denominator',
+      portalField: 'dossier-digitized ORIGINAL_RESULT_AVAILABLE.denominator',
+    },
+    {
+      metric: 'SO_HOA_GIAY_TO_GIAI_QUYET',
+      field: 'denominator',
+      portalField: 'dossier-digitized SO_HOA_GIAY_TO_GIAI_QUYET.denominator',
+    },
+    {
+      metric: 'REUSED_DIGITIZED_DATA',
+      field: 'denominator',
+      portalField: 'dossier-digitized REUSED_DIGITIZED_DATA.denominator',
+    },
+    {
+      metric: 'SYNCED_WITH_DVCQG_PERSONAL_STORAGE',
+      field: 'denominator',
+      portalField: 'dossier-digitized SYNCED_WITH_DVCQG_PERSONAL_STORAGE.denominator',
+    },
+    {
+      metric: 'CITIZEN_DATA_CONNECTED_DOSSIER',
+      field: 'denominator',
+      portalField: 'dossier-digitized CITIZEN_DATA_CONNECTED_DOSSIER.denominator',
+    },
   ],
 };
 
@@ -83,7 +126,10 @@ export interface UnitActivity {
 }
 
 export function unitActivity(lookup: CounterLookup): UnitActivity {
-  const groups = Object.fromEntries(GROUP_CODES.map((g) => [g, groupActivity(g, lookup)])) as Record<GroupCode, Activity>;
+  const groups = Object.fromEntries(GROUP_CODES.map((g) => [g, groupActivity(g, lookup)])) as Record<
+    GroupCode,
+    Activity
+  >;
   const values = Object.values(groups);
   const unit: Activity = values.includes('active') ? 'active' : values.includes('inactive') ? 'inactive' : 'unknown';
   return { unit, groups, inactiveGroups: GROUP_CODES.filter((g) => groups[g] === 'inactive') };

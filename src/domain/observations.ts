@@ -50,8 +50,18 @@ export function obsKey(unitCode: string, metric: string): string {
   return `${unitCode}|${metric}`;
 }
 
-export function viewOf(snapshotId: number, capturedAt: Date, contentHash: string, observations: readonly Observation[]): SnapshotView {
-  return { snapshotId, capturedAt, contentHash, observations: new Map(observations.map((o) => [obsKey(o.unitCode, o.metric), o])) };
+export function viewOf(
+  snapshotId: number,
+  capturedAt: Date,
+  contentHash: string,
+  observations: readonly Observation[],
+): SnapshotView {
+  return {
+    snapshotId,
+    capturedAt,
+    contentHash,
+    observations: new Map(observations.map((o) => [obsKey(o.unitCode, o.metric), o])),
+  };
 }
 
 /** Units (codes) of a snapshot, from its TOTAL rows. */

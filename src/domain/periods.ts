@@ -80,7 +80,14 @@ export function zonedTimeToInstant(
   local: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number },
   tz: string = DEFAULT_TZ,
 ): Date {
-  const wanted = Date.UTC(local.year, local.month - 1, local.day, local.hour ?? 0, local.minute ?? 0, local.second ?? 0);
+  const wanted = Date.UTC(
+    local.year,
+    local.month - 1,
+    local.day,
+    local.hour ?? 0,
+    local.minute ?? 0,
+    local.second ?? 0,
+  );
   let guess = wanted;
   for (let i = 0; i < 2; i++) {
     const p = localParts(new Date(guess), tz);
@@ -152,7 +159,9 @@ export function currentPeriod(type: PeriodType, asOf: Date, tz: string = DEFAULT
     case 'quarter':
       return { type: 'quarter', year: p.year, quarter: Math.floor((p.month - 1) / 3) + 1 };
     case 'month':
-      return p.month === 1 ? { type: 'month', year: p.year - 1, month: 12 } : { type: 'month', year: p.year, month: p.month - 1 };
+      return p.month === 1
+        ? { type: 'month', year: p.year - 1, month: 12 }
+        : { type: 'month', year: p.year, month: p.month - 1 };
   }
 }
 
@@ -243,7 +252,13 @@ export function deadlineInWeek(spec: string, weekYear: number, week: number, tz:
   const base = Date.UTC(monday.year, monday.month - 1, monday.day) + (parsed.weekday - 1) * 86400000;
   const d = new Date(base);
   return zonedTimeToInstant(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: parsed.hour, minute: parsed.minute },
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: parsed.hour,
+      minute: parsed.minute,
+    },
     tz,
   );
 }
@@ -279,7 +294,9 @@ export function weeksBetween(a: string, b: string): number {
   const x = parseWeekKey(a);
   const y = parseWeekKey(b);
   if (!x || !y) return Number.POSITIVE_INFINITY;
-  return Math.round((mondayOfWeek(y.year, y.week, 'UTC').getTime() - mondayOfWeek(x.year, x.week, 'UTC').getTime()) / (7 * 86_400_000));
+  return Math.round(
+    (mondayOfWeek(y.year, y.week, 'UTC').getTime() - mondayOfWeek(x.year, x.week, 'UTC').getTime()) / (7 * 86_400_000),
+  );
 }
 
 /** `2026-11-23`: the calendar day of an instant in a time zone. */

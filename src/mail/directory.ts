@@ -33,8 +33,22 @@ export interface Addressees {
 export async function loadDirectory(db: Kysely<DB>, config: Config): Promise<DirectoryEntry[]> {
   const imported = await db.selectFrom('recipients').selectAll().orderBy('id').execute();
   return [
-    ...config.recipients.map((r) => ({ unit: r.unit, to: r.to, cc: r.cc, from: r.from ?? null, until: r.until ?? null, source: 'config' as const })),
-    ...imported.map((r) => ({ unit: r.unit_pattern, to: r.to_addresses, cc: r.cc_addresses, from: r.valid_from, until: r.valid_until, source: 'import' as const })),
+    ...config.recipients.map((r) => ({
+      unit: r.unit,
+      to: r.to,
+      cc: r.cc,
+      from: r.from ?? null,
+      until: r.until ?? null,
+      source: 'config' as const,
+    })),
+    ...imported.map((r) => ({
+      unit: r.unit_pattern,
+      to: r.to_addresses,
+      cc: r.cc_addresses,
+      from: r.valid_from,
+      until: r.valid_until,
+      source: 'import' as const,
+    })),
   ];
 }
 
@@ -82,13 +96,22 @@ export interface ImportedRow {
 export function parseRecipientsCsv(text: string, file: string, known?: KnownUnits): ImportedRow[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
+    records = parse(text, {
+      bom: true,
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: false,
+    });
   } catch (e) {
     throw new ImportError(`${file}: not a valid CSV — ${(e as Error).message}`);
   }
   const problems: string[] = [];
   const header = records[0] ? Object.keys(records[0].record) : [];
-  for (const col of ['unit_code', 'to']) if (records.length && !header.includes(col)) problems.push(`line 1: missing column "${col}" (expected unit_code, to, cc, from, until)`);
+  for (const col of ['unit_code', 'to'])
+    if (records.length && !header.includes(col))
+      problems.push(`line 1: missing column "${col}" (expected unit_code, to, cc, from, until)`);
   const rows: ImportedRow[] = [];
   for (const { record, info } of records) {
     const line = info.lines;
@@ -104,16 +127,23 @@ export function parseRecipientsCsv(text: string, file: string, known?: KnownUnit
       if (why) bad.push(`unit_code: ${why}`);
     }
     if (to.length === 0) bad.push('to is empty');
-    for (const a of [...to, ...cc]) if (!email.safeParse(a.replaceAll('{code}', 'H19.101')).success) bad.push(`"${a}" is not an e-mail address`);
-    for (const [k, v] of [['from', from], ['until', until]] as const) if (v && !parseCalendarDate(v)) bad.push(`${k} "${v}" is not a date (YYYY-MM-DD, a day of the calendar)`);
+    for (const a of [...to, ...cc])
+      if (!email.safeParse(a.replaceAll('{code}', 'H19.101')).success) bad.push(`"${a}" is not an e-mail address`);
+    for (const [k, v] of [
+      ['from', from],
+      ['until', until],
+    ] as const)
+      if (v && !parseCalendarDate(v)) bad.push(`${k} "${v}" is not a date (YYYY-MM-DD, a day of the calendar)`);
     if (from && until && from > until) bad.push(`from ${from} is after until ${until}`);
     if (bad.length) problems.push(`line ${line}: ${bad.join('; ')}`);
     else rows.push({ line, unit, to, cc, from, until });
   }
-  if (records.length === 0) problems.push('no rows (expected a header unit_code,to,cc,from,until and one row per unit)');
+  if (records.length === 0)
+    problems.push('no rows (expected a header unit_code,to,cc,from,until and one row per unit)');
   problems.push(...overlaps(rows));
   if (problems.length === 1) throw new ImportError(`${file}: ${problems[0]} — nothing imported`);
-  if (problems.length) throw new ImportError(`${file}: ${problems.length} problems, nothing imported:\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new ImportError(`${file}: ${problems.length} problems, nothing imported:\n  ${problems.join('\n  ')}`);
   return rows;
 }
 
@@ -128,10 +158,14 @@ function overlaps(rows: readonly ImportedRow[]): string[] {
       const a = rows[j]!;
       const b = rows[i]!;
       if (a.unit !== b.unit) continue;
-      const apart = (a.until !== null && b.from !== null && a.until < b.from) || (b.until !== null && a.from !== null && b.until < a.from);
+      const apart =
+        (a.until !== null && b.from !== null && a.until < b.from) ||
+        (b.until !== null && a.from !== null && b.until < a.from);
       if (apart) continue;
       const same = a.to.join(';') === b.to.join(';') && a.cc.join(';') === b.cc.join(';');
-      out.push(`line ${b.line}: ${same ? 'repeats' : 'conflicts with'} line ${a.line} for unit_code ${b.unit} (give each row its own from/until dates, or keep one row)`);
+      out.push(
+        `line ${b.line}: ${same ? 'repeats' : 'conflicts with'} line ${a.line} for unit_code ${b.unit} (give each row its own from/until dates, or keep one row)`,
+      );
       break;
     }
   }
@@ -176,7 +210,17 @@ export async function importRecipients(db: Kysely<DB>, file: string, watched: re
     await trx.deleteFrom('recipients').where('source', '=', 'import').execute();
     await trx
       .insertInto('recipients')
-      .values(rows.map((r) => ({ unit_pattern: r.unit, to_addresses: JSON.stringify(r.to), cc_addresses: JSON.stringify(r.cc), valid_from: r.from, valid_until: r.until, source: 'import', line: r.line })))
+      .values(
+        rows.map((r) => ({
+          unit_pattern: r.unit,
+          to_addresses: JSON.stringify(r.to),
+          cc_addresses: JSON.stringify(r.cc),
+          valid_from: r.from,
+          valid_until: r.until,
+          source: 'import',
+          line: r.line,
+        })),
+      )
       .execute();
   });
   return rows.length;

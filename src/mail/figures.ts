@@ -28,11 +28,18 @@ export interface Figures {
 }
 
 /** The table of one unit: TOTAL and the six groups, now and before, threshold and rank. */
-export function rowsFor(unit: string, cur: SnapshotView | undefined, prev: SnapshotView | undefined, thresholds: ReadonlyMap<string, number>, national?: { cur?: SnapshotView; prev?: SnapshotView }): DigestRow[] {
+export function rowsFor(
+  unit: string,
+  cur: SnapshotView | undefined,
+  prev: SnapshotView | undefined,
+  thresholds: ReadonlyMap<string, number>,
+  national?: { cur?: SnapshotView; prev?: SnapshotView },
+): DigestRow[] {
   return ['TOTAL', ...GROUP_CODES].map((metric) => {
     const c = cur?.observations.get(obsKey(unit, metric));
     const p = prev?.observations.get(obsKey(unit, metric));
-    const inactive = (view: SnapshotView | undefined) => (view ? metricActivity(activityIn(view, unit), metric) === 'inactive' : false);
+    const inactive = (view: SnapshotView | undefined) =>
+      view ? metricActivity(activityIn(view, unit), metric) === 'inactive' : false;
     // The province's own rank is its national rank.
     const nc = national?.cur?.observations.get(obsKey(unit, metric));
     const np = national?.prev?.observations.get(obsKey(unit, metric));
@@ -52,19 +59,47 @@ export function rowsFor(unit: string, cur: SnapshotView | undefined, prev: Snaps
 
 export async function loadFigures(db: Kysely<DB>, captureId: number, unitCodes: readonly string[]): Promise<Figures> {
   const snaps = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).execute();
-  const national = await resolveData(db, snaps.find((s) => s.scope === 'national'));
+  const national = await resolveData(
+    db,
+    snaps.find((s) => s.scope === 'national'),
+  );
   const nationalPrev = national ? ((await cycleHistory(db, national, 1))[0] ?? null) : null;
-  const unitRows = unitCodes.length ? await db.selectFrom('units').select(['code', 'name', 'province_code', 'kind']).where('code', 'in', [...unitCodes]).execute() : [];
+  const unitRows = unitCodes.length
+    ? await db
+        .selectFrom('units')
+        .select(['code', 'name', 'province_code', 'kind'])
+        .where('code', 'in', [...unitCodes])
+        .execute()
+    : [];
   const info = new Map(unitRows.map((u) => [u.code, u]));
   const byProvince = new Map<string, ProvinceFigures>();
   const nationalOf = new Map<string, ProvinceFigures>();
   for (const province of new Set(unitRows.map((u) => u.province_code))) {
-    const cur = await resolveData(db, snaps.find((s) => s.scope === province));
+    const cur = await resolveData(
+      db,
+      snaps.find((s) => s.scope === province),
+    );
     if (!cur) continue;
     const prev = (await cycleHistory(db, cur, 1))[0] ?? null;
-    const views = await loadViews(db, [cur, ...(prev ? [prev] : []), ...(national ? [national] : []), ...(nationalPrev ? [nationalPrev] : [])]);
-    byProvince.set(province, { cur: views.get(cur.id), prev: prev ? views.get(prev.id) : undefined, capturedAt: cur.captured_at, previousAt: prev?.captured_at ?? null });
-    if (national) nationalOf.set(province, { cur: views.get(national.id), prev: nationalPrev ? views.get(nationalPrev.id) : undefined, capturedAt: national.captured_at, previousAt: null });
+    const views = await loadViews(db, [
+      cur,
+      ...(prev ? [prev] : []),
+      ...(national ? [national] : []),
+      ...(nationalPrev ? [nationalPrev] : []),
+    ]);
+    byProvince.set(province, {
+      cur: views.get(cur.id),
+      prev: prev ? views.get(prev.id) : undefined,
+      capturedAt: cur.captured_at,
+      previousAt: prev?.captured_at ?? null,
+    });
+    if (national)
+      nationalOf.set(province, {
+        cur: views.get(national.id),
+        prev: nationalPrev ? views.get(nationalPrev.id) : undefined,
+        capturedAt: national.captured_at,
+        previousAt: null,
+      });
   }
   return {
     provinceOf: (code) => info.get(code)?.province_code ?? null,
@@ -76,11 +111,21 @@ export async function loadFigures(db: Kysely<DB>, captureId: number, unitCodes: 
       const u = info.get(code);
       const data = u ? byProvince.get(u.province_code) : undefined;
       const nat = u?.kind === 'province' ? nationalOf.get(u.province_code) : undefined;
-      const thresholds = new Map(alerts.filter((a) => a.threshold !== null && a.metric && (a.rule === 'floor' || a.rule === 'target')).map((a) => [a.metric!, a.threshold!]));
+      const thresholds = new Map(
+        alerts
+          .filter((a) => a.threshold !== null && a.metric && (a.rule === 'floor' || a.rule === 'target'))
+          .map((a) => [a.metric!, a.threshold!]),
+      );
       const rows = rowsFor(code, data?.cur, data?.prev, thresholds, nat ? { cur: nat.cur, prev: nat.prev } : undefined);
       // A resolved alert keeps the figure that last broke the rule: show this week's instead.
-      for (const a of alerts) if (a.event === 'resolved' && a.metric) a.value = rows.find((r) => r.metric === a.metric)?.current ?? a.value;
-      return { code, name: u ? displayUnitName(u.name) : code, alerts: [...alerts].sort((x, y) => (x.event === 'resolved' ? 1 : 0) - (y.event === 'resolved' ? 1 : 0)), rows };
+      for (const a of alerts)
+        if (a.event === 'resolved' && a.metric) a.value = rows.find((r) => r.metric === a.metric)?.current ?? a.value;
+      return {
+        code,
+        name: u ? displayUnitName(u.name) : code,
+        alerts: [...alerts].sort((x, y) => (x.event === 'resolved' ? 1 : 0) - (y.event === 'resolved' ? 1 : 0)),
+        rows,
+      };
     },
   };
 }

@@ -20,20 +20,47 @@ import { routeDigests, type DigestGroup } from './route.ts';
 import { selectDigestItems, toDigestAlert, type AlertNews } from './select.ts';
 import { renderDigest, renderOpsDigest, type AlertEventKind } from './templates.ts';
 
-export async function queueDigests(db: Kysely<DB>, config: Config, c: { cycleId: number; captureId: number; now: Date }): Promise<number[]> {
+export async function queueDigests(
+  db: Kysely<DB>,
+  config: Config,
+  c: { cycleId: number; captureId: number; now: Date },
+): Promise<number[]> {
   const cycle = await loadCycle(db, c.cycleId);
   const news = (await alertNewsOfCycle(db, cycle.id)) as AlertNews[];
-  const { byUnit, sourceNews } = selectDigestItems({ news, open: await openUnitAlerts(db), weekOfCycle: await cycleWeeks(db), week: cycle.week, repeatEvery: config.mail.repeatEveryCycles });
+  const { byUnit, sourceNews } = selectDigestItems({
+    news,
+    open: await openUnitAlerts(db),
+    weekOfCycle: await cycleWeeks(db),
+    week: cycle.week,
+    repeatEvery: config.mail.repeatEveryCycles,
+  });
   const figures = await loadFigures(db, c.captureId, [...byUnit.keys()]);
   const units = [...byUnit].map(([code, alerts]) => figures.unit(code, alerts));
-  const { groups, opsNotes } = routeDigests(units, await loadDirectory(db, config), localDateKey(cycle.as_of, config.schedule.timezone), config.ops.emails);
+  const { groups, opsNotes } = routeDigests(
+    units,
+    await loadDirectory(db, config),
+    localDateKey(cycle.as_of, config.schedule.timezone),
+    config.ops.emails,
+  );
   const outboxIds: number[] = [];
   const notified: number[] = [];
   const provinceName = await provinceTitle(db, cycle);
   for (const g of groups) {
     const mail = renderDigest(digestModel(config, cycle, provinceName, figures, g));
     const alertIds = g.units.flatMap((u) => u.alerts.map((a) => a.id));
-    outboxIds.push(await writeOutbox(db, { dedupKey: `digest|${g.key}|cycle${cycle.id}`, cycleId: cycle.id, kind: 'digest', recipientKey: g.key, to: g.to, cc: g.cc, ...mail, unitCodes: g.units.map((u) => u.code), alertIds }));
+    outboxIds.push(
+      await writeOutbox(db, {
+        dedupKey: `digest|${g.key}|cycle${cycle.id}`,
+        cycleId: cycle.id,
+        kind: 'digest',
+        recipientKey: g.key,
+        to: g.to,
+        cc: g.cc,
+        ...mail,
+        unitCodes: g.units.map((u) => u.code),
+        alertIds,
+      }),
+    );
     notified.push(...alertIds);
   }
   const ops = await queueOpsDigest(db, config, cycle, sourceNews, opsNotes);
@@ -69,19 +96,45 @@ function digestModel(config: Config, cycle: Cycle, provinceName: string, figures
 }
 
 /** Ops: source-health news of this cycle (and new discrepancies), units nobody answers for, what went wrong. */
-async function queueOpsDigest(db: Kysely<DB>, config: Config, cycle: Cycle, sourceNews: readonly AlertNews[], notes: readonly string[]): Promise<{ id: number; alertIds: number[] } | null> {
+async function queueOpsDigest(
+  db: Kysely<DB>,
+  config: Config,
+  cycle: Cycle,
+  sourceNews: readonly AlertNews[],
+  notes: readonly string[],
+): Promise<{ id: number; alertIds: number[] } | null> {
   if (config.ops.emails.length === 0 || (sourceNews.length === 0 && notes.length === 0)) return null;
   const problems = await failedAnswersOfCycle(db, cycle.id);
   const open = sourceNews.filter((e) => e.event !== 'resolved').length;
-  const summaryLine = problems || open ? `Chu kỳ ${cycle.week} (${cycle.key}): ${problems} phản hồi lỗi từ cổng, ${open} sự cố nguồn dữ liệu, trạng thái ${cycle.state}.` : null;
+  const summaryLine =
+    problems || open
+      ? `Chu kỳ ${cycle.week} (${cycle.key}): ${problems} phản hồi lỗi từ cổng, ${open} sự cố nguồn dữ liệu, trạng thái ${cycle.state}.`
+      : null;
   const mail = renderOpsDigest({
     week: cycle.week,
     timezone: config.schedule.timezone,
     summaryLine,
-    alerts: sourceNews.map((e) => ({ ...toDigestAlert(e, e.event as AlertEventKind), unitCode: e.unit_code, detail: e.message })),
+    alerts: sourceNews.map((e) => ({
+      ...toDigestAlert(e, e.event as AlertEventKind),
+      unitCode: e.unit_code,
+      detail: e.message,
+    })),
     notes: [...notes],
   });
   const to = config.ops.emails.map((e) => e.toLowerCase());
   const alertIds = sourceNews.map((e) => e.id);
-  return { id: await writeOutbox(db, { dedupKey: `ops|${to.join(',')}|cycle${cycle.id}`, cycleId: cycle.id, kind: 'ops', recipientKey: to.join(','), to, cc: [], ...mail, unitCodes: [], alertIds }), alertIds };
+  return {
+    id: await writeOutbox(db, {
+      dedupKey: `ops|${to.join(',')}|cycle${cycle.id}`,
+      cycleId: cycle.id,
+      kind: 'ops',
+      recipientKey: to.join(','),
+      to,
+      cc: [],
+      ...mail,
+      unitCodes: [],
+      alertIds,
+    }),
+    alertIds,
+  };
 }

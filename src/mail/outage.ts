@@ -36,7 +36,12 @@ export function smtpOutageFinding(response: string, retryForMinutes: number): Fi
 }
 
 /** The first temporary failure opens the alert; later ones keep it. */
-export async function raiseMailOutage(db: Kysely<DB>, cycle: CycleRef, response: string, retryForMinutes: number): Promise<void> {
+export async function raiseMailOutage(
+  db: Kysely<DB>,
+  cycle: CycleRef,
+  response: string,
+  retryForMinutes: number,
+): Promise<void> {
   await raiseAlert(db, cycle, smtpOutageFinding(response, retryForMinutes));
 }
 
@@ -45,12 +50,23 @@ export async function raiseMailOutage(db: Kysely<DB>, cycle: CycleRef, response:
  * returns that note's outbox id (to be sent), or null when there was no outage.
  */
 export async function endMailOutage(db: Kysely<DB>, config: Config, cycle: CycleRef): Promise<number | null> {
-  const open = await db.selectFrom('alerts').select(['id', 'opened_at']).where('rule', '=', MAIL_RULE).where('metric', '=', SMTP_METRIC).where('state', '=', 'open').executeTakeFirst();
+  const open = await db
+    .selectFrom('alerts')
+    .select(['id', 'opened_at'])
+    .where('rule', '=', MAIL_RULE)
+    .where('metric', '=', SMTP_METRIC)
+    .where('state', '=', 'open')
+    .executeTakeFirst();
   if (!open) return null;
   const resolved = await resolveAlerts(db, cycle, { rules: [MAIL_RULE], unitCodes: [null], metrics: [SMTP_METRIC] });
   if (!resolved.includes(open.id) || config.ops.emails.length === 0) return null;
   // A single greylisting (one 451, delivered on the next try) is not worth an e-mail to ops.
-  const refused = await db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('outcome', '=', 'temporary').where('attempted_at', '>=', open.opened_at).executeTakeFirstOrThrow();
+  const refused = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('outcome', '=', 'temporary')
+    .where('attempted_at', '>=', open.opened_at)
+    .executeTakeFirstOrThrow();
   if (Number(refused.n) < NOTE_AFTER_REFUSALS) return null;
   const tz = config.schedule.timezone;
   const from = viDateTime(open.opened_at, tz);
@@ -64,5 +80,15 @@ export async function endMailOutage(db: Kysely<DB>, config: Config, cycle: Cycle
     ],
   });
   const recipients = config.ops.emails.map((e) => e.toLowerCase());
-  return writeOutbox(db, { dedupKey: `ops-mail|alert${open.id}|${open.opened_at.toISOString()}`, cycleId: null, kind: 'ops', recipientKey: recipients.join(','), to: recipients, cc: [], ...mail, unitCodes: [], alertIds: [open.id] });
+  return writeOutbox(db, {
+    dedupKey: `ops-mail|alert${open.id}|${open.opened_at.toISOString()}`,
+    cycleId: null,
+    kind: 'ops',
+    recipientKey: recipients.join(','),
+    to: recipients,
+    cc: [],
+    ...mail,
+    unitCodes: [],
+    alertIds: [open.id],
+  });
 }

@@ -7,7 +7,19 @@ import type { DB } from '../db/types.ts';
 
 export async function writeOutbox(
   db: Kysely<DB>,
-  o: { dedupKey: string; cycleId: number | null; kind: string; recipientKey: string; to: string[]; cc: string[]; subject: string; html: string; text: string; unitCodes: string[]; alertIds: number[] },
+  o: {
+    dedupKey: string;
+    cycleId: number | null;
+    kind: string;
+    recipientKey: string;
+    to: string[];
+    cc: string[];
+    subject: string;
+    html: string;
+    text: string;
+    unitCodes: string[];
+    alertIds: number[];
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('outbox')
@@ -35,6 +47,11 @@ export async function writeOutbox(
 
 /** Of these outbox rows of a cycle, those still to send (a row sent by an earlier run needs no job). */
 export async function pendingOf(db: Kysely<DB>, cycleId: number, ids: readonly number[]): Promise<number[]> {
-  const pending = await db.selectFrom('outbox').select('id').where('cycle_id', '=', cycleId).where('state', 'in', ['pending', 'sending']).execute();
+  const pending = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('cycle_id', '=', cycleId)
+    .where('state', 'in', ['pending', 'sending'])
+    .execute();
   return [...new Set(ids.filter((id) => pending.some((p) => p.id === id)))];
 }

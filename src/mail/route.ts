@@ -14,7 +14,12 @@ export interface DigestGroup {
   notes: string[];
 }
 
-export function routeDigests(units: readonly DigestUnit[], directory: readonly DirectoryEntry[], today: string, opsEmails: readonly string[]): { groups: DigestGroup[]; opsNotes: string[] } {
+export function routeDigests(
+  units: readonly DigestUnit[],
+  directory: readonly DirectoryEntry[],
+  today: string,
+  opsEmails: readonly string[],
+): { groups: DigestGroup[]; opsNotes: string[] } {
   const groups = new Map<string, DigestGroup>();
   const opsNotes: string[] = [];
   for (const unit of [...units].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))) {

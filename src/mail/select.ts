@@ -20,9 +20,23 @@ export interface DigestSelection {
   sourceNews: AlertNews[];
 }
 
-export function toDigestAlert(a: Pick<Alert, 'id' | 'rule' | 'severity' | 'metric' | 'value' | 'previous' | 'threshold' | 'message' | 'evidence'>, event: AlertEventKind): DigestAlert {
+export function toDigestAlert(
+  a: Pick<Alert, 'id' | 'rule' | 'severity' | 'metric' | 'value' | 'previous' | 'threshold' | 'message' | 'evidence'>,
+  event: AlertEventKind,
+): DigestAlert {
   const maxScore = typeof a.evidence.maxScore === 'number' ? a.evidence.maxScore : a.metric === 'TOTAL' ? 100 : null;
-  return { id: a.id, event, rule: a.rule, severity: a.severity, metric: a.metric, value: a.value, previous: a.previous, threshold: a.threshold, maxScore, message: a.message };
+  return {
+    id: a.id,
+    event,
+    rule: a.rule,
+    severity: a.severity,
+    metric: a.metric,
+    value: a.value,
+    previous: a.previous,
+    threshold: a.threshold,
+    maxScore,
+    message: a.message,
+  };
 }
 
 export function selectDigestItems(c: {
@@ -33,7 +47,9 @@ export function selectDigestItems(c: {
   week: string;
   repeatEvery: number;
 }): DigestSelection {
-  const unitNews = c.news.filter((e) => UNIT_KINDS.includes(e.kind) && e.unit_code && !(e.event === 'resolved' && e.resolution === 'no_activity'));
+  const unitNews = c.news.filter(
+    (e) => UNIT_KINDS.includes(e.kind) && e.unit_code && !(e.event === 'resolved' && e.resolution === 'no_activity'),
+  );
   const newsIds = new Set(unitNews.map((e) => e.id));
   const repeats = c.open.filter((a) => {
     if (newsIds.has(a.id) || !a.unit_code || !UNIT_KINDS.includes(a.kind)) return false;

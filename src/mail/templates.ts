@@ -79,20 +79,19 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
 }
 
-
-
 /** A score cell: "Không phát sinh" where nothing happened (the portal's 0 is not a score). */
 function cellOf(value: number | null, max: number | null, noActivity: boolean | undefined, metric: string): string {
   if (noActivity) return metric === 'TOTAL' ? NO_ACTIVITY_LABEL : NO_GROUP_ACTIVITY_LABEL;
   return scoreOf(value, max);
 }
 
-
 /** One short clause for subjects and lists: `tổng điểm 48,15/100 — dưới ngưỡng 50`. */
 export function headline(a: DigestAlert): string {
   const label = lowerFirst(metricLabel(a.metric) || a.rule);
   if (a.event === 'resolved') {
-    return a.rule === 'floor' || a.rule === 'target' ? `${label} ${scoreOf(a.value, a.maxScore)} — đã trở lại trên ngưỡng` : `${label} — đã hết cảnh báo`;
+    return a.rule === 'floor' || a.rule === 'target'
+      ? `${label} ${scoreOf(a.value, a.maxScore)} — đã trở lại trên ngưỡng`
+      : `${label} — đã hết cảnh báo`;
   }
   switch (a.rule) {
     case 'floor':
@@ -117,7 +116,12 @@ export function headline(a: DigestAlert): string {
 }
 
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, warn: 1, info: 2 };
-const EVENT_LABEL: Record<AlertEventKind, string> = { opened: 'Cảnh báo mới', escalated: 'Nghiêm trọng hơn', repeat: 'Nhắc lại (vẫn chưa khắc phục)', resolved: 'Đã cải thiện' };
+const EVENT_LABEL: Record<AlertEventKind, string> = {
+  opened: 'Cảnh báo mới',
+  escalated: 'Nghiêm trọng hơn',
+  repeat: 'Nhắc lại (vẫn chưa khắc phục)',
+  resolved: 'Đã cải thiện',
+};
 
 function eventLabel(a: DigestAlert): string {
   // Information (e.g. "không phát sinh hồ sơ" with rules.noActivity: note) is not a warning.
@@ -129,7 +133,11 @@ function primaryAlert(units: readonly DigestUnit[]): { unit: DigestUnit; alert: 
   const all = units.flatMap((u) => u.alerts.map((a) => ({ unit: u, alert: a })));
   const bad = all.filter((x) => x.alert.event !== 'resolved');
   const pool = bad.length ? bad : all;
-  pool.sort((x, y) => (SEVERITY_ORDER[x.alert.severity] ?? 3) - (SEVERITY_ORDER[y.alert.severity] ?? 3) || (x.alert.metric === 'TOTAL' ? -1 : 1));
+  pool.sort(
+    (x, y) =>
+      (SEVERITY_ORDER[x.alert.severity] ?? 3) - (SEVERITY_ORDER[y.alert.severity] ?? 3) ||
+      (x.alert.metric === 'TOTAL' ? -1 : 1),
+  );
   return pool[0] ?? null;
 }
 
@@ -137,7 +145,8 @@ export function digestSubject(m: DigestModel): string {
   const wk = weekLabel(m.week);
   const primary = primaryAlert(m.units);
   if (!primary) return `[Chỉ số 766] ${m.provinceName} (${wk})`;
-  if (m.units.length === 1) return `[Chỉ số 766] ${shortUnitName(primary.unit.name)}: ${headline(primary.alert)} (${wk})`;
+  if (m.units.length === 1)
+    return `[Chỉ số 766] ${shortUnitName(primary.unit.name)}: ${headline(primary.alert)} (${wk})`;
   const open = m.units.flatMap((u) => u.alerts).filter((a) => a.event !== 'resolved').length;
   return `[Chỉ số 766] ${m.units.length} đơn vị: ${open ? `${open} cảnh báo, ` : ''}${shortUnitName(primary.unit.name)} ${headline(primary.alert)} (${wk})`;
 }
@@ -150,7 +159,9 @@ function changeHtml(cur: number | null, prev: number | null): string {
   if (cur === null || prev === null) return '—';
   const d = cur - prev;
   if (Math.abs(d) < 0.005) return '<span style="color:#555555;">0,00</span>';
-  return d > 0 ? `<span style="color:#1a7f37;">▲ ${escapeHtml(viNumber(d))}</span>` : `<span style="color:#c62828;">▼ ${escapeHtml(viNumber(-d))}</span>`;
+  return d > 0
+    ? `<span style="color:#1a7f37;">▲ ${escapeHtml(viNumber(d))}</span>`
+    : `<span style="color:#c62828;">▼ ${escapeHtml(viNumber(-d))}</span>`;
 }
 
 function changeText(cur: number | null, prev: number | null): string {
@@ -178,20 +189,35 @@ function groupName(g: GroupCode): string {
  */
 function checks(u: DigestUnit): string[] {
   const groups = new Set<string>();
-  for (const a of u.alerts) if (a.event !== 'resolved' && a.severity !== 'info' && a.metric) groups.add(isGroupCode(a.metric) ? a.metric : (metricDef(a.metric)?.group ?? 'TOTAL'));
-  const fallen = u.rows.filter((r) => isGroupCode(r.metric) && !r.noActivity && !r.previousNoActivity && r.current !== null && r.previous !== null && r.current < r.previous - 0.005);
+  for (const a of u.alerts)
+    if (a.event !== 'resolved' && a.severity !== 'info' && a.metric)
+      groups.add(isGroupCode(a.metric) ? a.metric : (metricDef(a.metric)?.group ?? 'TOTAL'));
+  const fallen = u.rows.filter(
+    (r) =>
+      isGroupCode(r.metric) &&
+      !r.noActivity &&
+      !r.previousNoActivity &&
+      r.current !== null &&
+      r.previous !== null &&
+      r.current < r.previous - 0.005,
+  );
   for (const r of fallen) groups.add(r.metric);
   const out: string[] = [];
   if (groups.has('TOTAL')) {
     if (fallen.length) {
       const by = [...fallen].sort((a, b) => a.current! - a.previous! - (b.current! - b.previous!));
-      out.push(`Tổng điểm: giảm ở ${by.map((r) => `${metricDef(r.metric)!.short} (${viNumber(r.current! - r.previous!)})`).join(', ')} — xem các mục dưới`);
+      out.push(
+        `Tổng điểm: giảm ở ${by.map((r) => `${metricDef(r.metric)!.short} (${viNumber(r.current! - r.previous!)})`).join(', ')} — xem các mục dưới`,
+      );
     } else {
       const low = u.rows
         .filter((r) => isGroupCode(r.metric) && !r.noActivity && r.current !== null && r.max)
         .sort((a, b) => a.current! / a.max! - b.current! / b.max!)
         .slice(0, 2);
-      if (low.length) out.push(`Tổng điểm: không nhóm nào giảm so với lần trước; các nhóm đạt tỷ lệ điểm thấp nhất là ${low.map((r) => `${metricDef(r.metric)!.short} (${scoreOf(r.current, r.max)})`).join(', ')}`);
+      if (low.length)
+        out.push(
+          `Tổng điểm: không nhóm nào giảm so với lần trước; các nhóm đạt tỷ lệ điểm thấp nhất là ${low.map((r) => `${metricDef(r.metric)!.short} (${scoreOf(r.current, r.max)})`).join(', ')}`,
+        );
     }
   }
   for (const g of GROUP_CODES) if (groups.has(g)) out.push(`${groupName(g)}: kiểm tra ${WHAT_TO_CHECK[g]}`);
@@ -204,7 +230,10 @@ function alertLine(a: DigestAlert): string {
 
 function unitHtml(u: DigestUnit): string {
   const alerts = u.alerts
-    .map((a) => `<li style="margin:2px 0;color:${a.event === 'resolved' ? '#1a7f37' : a.severity === 'critical' ? '#c62828' : '#8a5a00'};">${escapeHtml(alertLine(a))}</li>`)
+    .map(
+      (a) =>
+        `<li style="margin:2px 0;color:${a.event === 'resolved' ? '#1a7f37' : a.severity === 'critical' ? '#c62828' : '#8a5a00'};">${escapeHtml(alertLine(a))}</li>`,
+    )
     .join('');
   const rows = u.rows
     .map(
@@ -221,12 +250,19 @@ function unitHtml(u: DigestUnit): string {
     `<h2 style="font-size:16px;margin:20px 0 6px 0;">${escapeHtml(u.name)} <span style="color:#777777;font-weight:normal;">(${escapeHtml(u.code)})</span></h2>` +
     `<ul style="margin:0 0 8px 18px;padding:0;">${alerts}</ul>` +
     `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse;"><tr><th style="${HEAD}">Chỉ số</th><th style="${HEAD}">Tuần này</th><th style="${HEAD}">Tuần trước</th><th style="${HEAD}">Thay đổi</th><th style="${HEAD}">Ngưỡng</th><th style="${HEAD}">Xếp hạng</th></tr>${rows}</table>` +
-    (todo ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Cần kiểm tra</p><ul style="margin:0 0 8px 18px;padding:0;">${todo}</ul>` : '')
+    (todo
+      ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Cần kiểm tra</p><ul style="margin:0 0 8px 18px;padding:0;">${todo}</ul>`
+      : '')
   );
 }
 
 function unitText(u: DigestUnit): string {
-  const lines = [`${u.name} (${u.code})`, ...u.alerts.map((a) => `  - ${alertLine(a)}`), '', '  Chỉ số | Tuần này | Tuần trước | Thay đổi | Ngưỡng | Xếp hạng'];
+  const lines = [
+    `${u.name} (${u.code})`,
+    ...u.alerts.map((a) => `  - ${alertLine(a)}`),
+    '',
+    '  Chỉ số | Tuần này | Tuần trước | Thay đổi | Ngưỡng | Xếp hạng',
+  ];
   for (const r of u.rows)
     lines.push(
       `  ${metricLabel(r.metric)} | ${cellOf(r.current, r.max, r.noActivity, r.metric)} | ${cellOf(r.previous, r.max, r.previousNoActivity, r.metric)} | ${r.noActivity || r.previousNoActivity ? '—' : changeText(r.current, r.previous)} | ${r.threshold === null ? '—' : viPoints(r.threshold)} | ${rankText(r)}`,
@@ -268,15 +304,27 @@ export function renderDigest(m: DigestModel): RenderedMail {
 export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
   const opened = m.alerts.filter((a) => a.event !== 'resolved').length;
   const subject = `[Chỉ số 766] Vận hành: ${opened ? `${opened} sự cố nguồn dữ liệu` : 'đã khắc phục'}${m.notes.length ? `, ${m.notes.length} ghi chú` : ''} (${weekLabel(m.week)})`;
-  const items = m.alerts.map((a) => `${EVENT_LABEL[a.event]} — ${a.rule}${a.unitCode ? ` ${a.unitCode}` : ''}${a.metric ? ` ${a.metric}` : ''}: ${a.detail}`);
+  const items = m.alerts.map(
+    (a) =>
+      `${EVENT_LABEL[a.event]} — ${a.rule}${a.unitCode ? ` ${a.unitCode}` : ''}${a.metric ? ` ${a.metric}` : ''}: ${a.detail}`,
+  );
   const html = frame(
     subject,
     (m.summaryLine ? `<p style="margin:0 0 8px 0;font-weight:bold;">${escapeHtml(m.summaryLine)}</p>` : '') +
-      (items.length ? `<ul style="margin:0 0 8px 18px;padding:0;">${items.map((i) => `<li style="margin:2px 0;">${escapeHtml(i)}</li>`).join('')}</ul>` : '') +
-      (m.notes.length ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Ghi chú</p><ul style="margin:0 0 8px 18px;padding:0;">${m.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '') +
+      (items.length
+        ? `<ul style="margin:0 0 8px 18px;padding:0;">${items.map((i) => `<li style="margin:2px 0;">${escapeHtml(i)}</li>`).join('')}</ul>`
+        : '') +
+      (m.notes.length
+        ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Ghi chú</p><ul style="margin:0 0 8px 18px;padding:0;">${m.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+        : '') +
       `<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">chiso766 — xem thêm: <code>chiso766 alerts --state open</code>, <code>chiso766 jobs failed</code>.</p>`,
   );
-  const text = [...(m.summaryLine ? [m.summaryLine, ''] : []), ...items.map((i) => `- ${i}`), ...(m.notes.length ? ['', 'Ghi chú:', ...m.notes.map((n) => `- ${n}`)] : []), ''].join('\n');
+  const text = [
+    ...(m.summaryLine ? [m.summaryLine, ''] : []),
+    ...items.map((i) => `- ${i}`),
+    ...(m.notes.length ? ['', 'Ghi chú:', ...m.notes.map((n) => `- ${n}`)] : []),
+    '',
+  ].join('\n');
   return { subject, html, text };
 }
 

@@ -75,7 +75,16 @@ function safeFileName(s: string): string {
 }
 
 export async function deliver(config: Config, mail: OutgoingMail, fileStem: string): Promise<DeliveryResult> {
-  const message = { from: mail.from, to: mail.to, cc: mail.cc.length ? mail.cc : undefined, subject: mail.subject, html: mail.html, text: mail.text, messageId: mail.messageId, headers: mail.headers };
+  const message = {
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc.length ? mail.cc : undefined,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    messageId: mail.messageId,
+    headers: mail.headers,
+  };
   if (!config.env.smtpUrl) {
     const build = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     const info = await build.sendMail(message);
@@ -83,11 +92,21 @@ export async function deliver(config: Config, mail: OutgoingMail, fileStem: stri
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${safeFileName(fileStem)}.eml`);
     writeFileSync(file, info.message as Buffer);
-    return { outcome: 'sent', transport: 'file', messageId: info.messageId ?? mail.messageId, response: `written to ${file}` };
+    return {
+      outcome: 'sent',
+      transport: 'file',
+      messageId: info.messageId ?? mail.messageId,
+      response: `written to ${file}`,
+    };
   }
   try {
     const info = await smtpTransport(config.env.smtpUrl).sendMail(message);
-    return { outcome: 'sent', transport: 'smtp', messageId: info.messageId ?? mail.messageId, response: info.response ?? "accepted" };
+    return {
+      outcome: 'sent',
+      transport: 'smtp',
+      messageId: info.messageId ?? mail.messageId,
+      response: info.response ?? 'accepted',
+    };
   } catch (e) {
     return { transport: 'smtp', messageId: null, ...classifySmtpError(e) };
   }

@@ -30,7 +30,12 @@ export const TOKEN_PATH = '/auth/realms/digo/protocol/openid-connect/token';
 export class IgateStandIn {
   private server: Server | null = null;
   private readonly tokens = new Set<string>();
-  readonly stats = { tokensIssued: 0, unauthorized: 0, requests: {} as Record<string, number>, authorizationHeaders: [] as string[] };
+  readonly stats = {
+    tokensIssued: 0,
+    unauthorized: 0,
+    requests: {} as Record<string, number>,
+    authorizationHeaders: [] as string[],
+  };
 
   constructor(private readonly opts: IgateStandInOptions) {}
 
@@ -62,7 +67,10 @@ export class IgateStandIn {
     const url = new URL(req.url ?? '/', 'http://igate');
     if (url.pathname === TOKEN_PATH && req.method === 'POST') {
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      const ok = form.get('grant_type') === 'client_credentials' ? form.get('client_id') === this.opts.clientId && form.get('client_secret') === this.opts.clientSecret : form.get('grant_type') === 'password' && form.get('password') === this.opts.clientSecret;
+      const ok =
+        form.get('grant_type') === 'client_credentials'
+          ? form.get('client_id') === this.opts.clientId && form.get('client_secret') === this.opts.clientSecret
+          : form.get('grant_type') === 'password' && form.get('password') === this.opts.clientSecret;
       if (!ok) return this.send(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
       const token = randomBytes(24).toString('hex');
       this.tokens.add(token);
@@ -85,6 +93,12 @@ export class IgateStandIn {
     if (!size) return this.send(res, 200, data);
     const page = Number(url.searchParams.get('page') ?? 0);
     const totalPages = Math.max(1, Math.ceil(rows.length / size));
-    return this.send(res, 200, { content: rows.slice(page * size, page * size + size), totalElements: rows.length, totalPages, number: page, size });
+    return this.send(res, 200, {
+      content: rows.slice(page * size, page * size + size),
+      totalElements: rows.length,
+      totalPages,
+      number: page,
+      size,
+    });
   }
 }

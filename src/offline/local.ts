@@ -51,7 +51,11 @@ function ensureRedisServer(notes: string[]): string {
   if (found) return found;
   if (isRoot() && isDebian()) {
     notes.push('redis-server was missing: installing Debian package redis-server with apt-get');
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      'sh',
+      ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     const installed = which('redis-server');
     if (installed) return installed;
   }
@@ -85,7 +89,6 @@ async function redisPing(port: number): Promise<boolean> {
   });
 }
 
-
 export interface LocalServer {
   url: string;
   stop(): Promise<void>;
@@ -97,13 +100,32 @@ export interface LocalServer {
  * A private redis-server on loopback. `aof`: jobs survive a restart (append-only file, as in
  * production); without it the server is a throwaway.
  */
-export async function startRedis(stateDir: string, notes: string[], opts: { aof?: boolean } = {}): Promise<LocalServer> {
+export async function startRedis(
+  stateDir: string,
+  notes: string[],
+  opts: { aof?: boolean } = {},
+): Promise<LocalServer> {
   const bin = ensureRedisServer(notes);
   const port = await freePort();
   const dir = path.join(stateDir, 'redis');
   mkdirSync(dir, { recursive: true });
   // noeviction: BullMQ needs every key kept.
-  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', '--dir', dir, '--logfile', path.join(dir, 'redis.log')];
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--save',
+    '',
+    '--appendonly',
+    opts.aof ? 'yes' : 'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--dir',
+    dir,
+    '--logfile',
+    path.join(dir, 'redis.log'),
+  ];
   let child: ChildProcess;
   const start = async () => {
     child = spawn(bin, args, { stdio: 'ignore', detached: false });
@@ -113,7 +135,9 @@ export async function startRedis(stateDir: string, notes: string[], opts: { aof?
     if (child.exitCode === null && child.pid) {
       // SIGTERM: a clean shutdown (the append-only file is flushed).
       child.kill('SIGTERM');
-      await waitFor(() => child.exitCode !== null || !processAlive(child.pid!), 'redis-server shutdown', 5000).catch(() => child.kill('SIGKILL'));
+      await waitFor(() => child.exitCode !== null || !processAlive(child.pid!), 'redis-server shutdown', 5000).catch(
+        () => child.kill('SIGKILL'),
+      );
     }
   };
   await start();
@@ -151,7 +175,9 @@ export async function startPostgres(stateDir: string, notes: string[]): Promise<
   const asPostgres = isRoot();
   if (asPostgres && spawnSync('id', ['-u', 'postgres']).status !== 0) return null;
   const run = (cmd: string, args: string[]) => {
-    const full = asPostgres ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+    const full = asPostgres
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]]
+      : [path.join(bin, cmd), args];
     const r = spawnSync(full[0] as string, full[1] as string[], { encoding: 'utf8' });
     if (r.status !== 0) throw new ServiceError(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
@@ -171,7 +197,19 @@ export async function startPostgres(stateDir: string, notes: string[]): Promise<
   const logFile = path.join(dir, 'postgres.log');
   writeFileSync(logFile, '');
   if (asPostgres) execFileSync('chown', ['postgres:postgres', logFile]);
-  const start = () => run('pg_ctl', ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`, 'start']);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      logFile,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      'start',
+    ]);
   const stop = async () => {
     try {
       run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
@@ -207,7 +245,8 @@ export async function startLocalServices(opts: StartOptions): Promise<LocalServi
   const stops: (() => Promise<void>)[] = [];
   mkdirSync(opts.stateDir, { recursive: true });
   let redisUrl = env.REDIS_URL;
-  if (redisUrl) notes.push(`using Redis at REDIS_URL (${redisUrl.replace(/\/\/[^@]*@/, '//***@')}); not started or stopped here`);
+  if (redisUrl)
+    notes.push(`using Redis at REDIS_URL (${redisUrl.replace(/\/\/[^@]*@/, '//***@')}); not started or stopped here`);
   else {
     const r = await startRedis(opts.stateDir, notes);
     redisUrl = r.url;
@@ -217,13 +256,16 @@ export async function startLocalServices(opts: StartOptions): Promise<LocalServi
   if (databaseUrl) notes.push('using PostgreSQL at DATABASE_URL; not started or stopped here');
   else if (opts.postgres) {
     const pg = await startPostgres(opts.stateDir, notes).catch((e: Error) => {
-      notes.push(`could not start a local PostgreSQL (${e.message.split('\n')[0]}); PostgreSQL tests run on embedded PGlite`);
+      notes.push(
+        `could not start a local PostgreSQL (${e.message.split('\n')[0]}); PostgreSQL tests run on embedded PGlite`,
+      );
       return null;
     });
     if (pg) {
       databaseUrl = pg.url;
       stops.push(pg.stop);
-    } else if (!notes.some((n) => n.includes('PGlite'))) notes.push('no PostgreSQL server binaries found: PostgreSQL tests run on embedded PGlite');
+    } else if (!notes.some((n) => n.includes('PGlite')))
+      notes.push('no PostgreSQL server binaries found: PostgreSQL tests run on embedded PGlite');
   } else notes.push('database: embedded PGlite (DATABASE_URL unset)');
   return {
     redisUrl,
@@ -240,7 +282,10 @@ export async function startLocalServices(opts: StartOptions): Promise<LocalServi
  * A new, empty database on a PostgreSQL server (for a test file or a benchmark), and how to drop it.
  * Never touches another database of that server.
  */
-export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: serverUrl });

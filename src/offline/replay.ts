@@ -66,7 +66,9 @@ export function loadReplayCapture(dir: string): ReplayCapture {
 /** What identifies a request's data: endpoint, scope, period, page. */
 function identity(endpoint: string, payload: Record<string, unknown>): string {
   const scope = payload.rootDepartmentId ?? payload.p_tinh_id ?? payload.departmentType ?? 'national';
-  const period = ['timeType', 'year', 'quarter', 'month', 'fromDate', 'toDate', 'p_nam', 'p_quy', 'p_thang', 'p_6thang'].map((k) => String(payload[k] ?? '')).join('/');
+  const period = ['timeType', 'year', 'quarter', 'month', 'fromDate', 'toDate', 'p_nam', 'p_quy', 'p_thang', 'p_6thang']
+    .map((k) => String(payload[k] ?? ''))
+    .join('/');
   const page = String(payload.currentPage ?? payload.pageIndex ?? 1);
   return `${endpoint}|${String(scope)}|${period}|${page}`;
 }
@@ -148,13 +150,27 @@ export class ReplayServer {
       try {
         payload = JSON.parse(raw || '{}') as Record<string, unknown>;
       } catch {
-        return this.send(res, 400, 'application/json', JSON.stringify({ statusCode: 400, message: 'Bad Request' }), endpoint);
+        return this.send(
+          res,
+          400,
+          'application/json',
+          JSON.stringify({ statusCode: 400, message: 'Bad Request' }),
+          endpoint,
+        );
       }
     } else {
-      return this.send(res, 404, 'application/json', JSON.stringify({ statusCode: 404, message: 'Not Found' }), url.pathname);
+      return this.send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({ statusCode: 404, message: 'Not Found' }),
+        url.pathname,
+      );
     }
     this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
-    const fault = this.faults.find((f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.times === undefined || f.fired < f.times));
+    const fault = this.faults.find(
+      (f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.times === undefined || f.fired < f.times),
+    );
     const entry = this.current.entries.find((e) => identity(e.endpoint, e.payload) === identity(endpoint, payload));
     if (fault) {
       fault.fired++;
@@ -162,11 +178,25 @@ export class ReplayServer {
         case 'waf':
           return this.send(res, 200, 'text/html', WAF_PAGE, endpoint, fault.kind);
         case 'http500':
-          return this.send(res, 500, 'application/json', JSON.stringify({ statusCode: 500, message: 'Internal server error' }), endpoint, fault.kind);
+          return this.send(
+            res,
+            500,
+            'application/json',
+            JSON.stringify({ statusCode: 500, message: 'Internal server error' }),
+            endpoint,
+            fault.kind,
+          );
         case 'http403':
           return this.send(res, 403, 'text/html', WAF_PAGE, endpoint, fault.kind);
         case 'http429':
-          return this.send(res, 429, 'application/json', JSON.stringify({ statusCode: 429, message: 'Too Many Requests' }), endpoint, fault.kind);
+          return this.send(
+            res,
+            429,
+            'application/json',
+            JSON.stringify({ statusCode: 429, message: 'Too Many Requests' }),
+            endpoint,
+            fault.kind,
+          );
         case 'reset':
           this.record(endpoint, 0, fault.kind, this.arrivals.get(res));
           req.socket.destroy();
@@ -175,7 +205,15 @@ export class ReplayServer {
           await new Promise((r) => setTimeout(r, Number(fault.arg ?? 5000)));
           break;
         case 'impossible':
-          if (entry) return this.send(res, entry.httpStatus, entry.contentType, impossible(entry.body, fault.arg ?? 'negative'), endpoint, fault.kind);
+          if (entry)
+            return this.send(
+              res,
+              entry.httpStatus,
+              entry.contentType,
+              impossible(entry.body, fault.arg ?? 'negative'),
+              endpoint,
+              fault.kind,
+            );
           break;
         case 'drift':
           if (entry) {
@@ -187,7 +225,16 @@ export class ReplayServer {
       }
     }
     if (!entry) {
-      return this.send(res, 404, 'application/json', JSON.stringify({ statusCode: 404, message: `replay: no recorded answer for ${endpoint} ${JSON.stringify(payload)} in ${this.current.name}` }), endpoint);
+      return this.send(
+        res,
+        404,
+        'application/json',
+        JSON.stringify({
+          statusCode: 404,
+          message: `replay: no recorded answer for ${endpoint} ${JSON.stringify(payload)} in ${this.current.name}`,
+        }),
+        endpoint,
+      );
     }
     return this.send(res, entry.httpStatus, entry.contentType, entry.body, endpoint, fault?.kind ?? null);
   }
@@ -196,7 +243,14 @@ export class ReplayServer {
     this.stats.requests.push({ endpoint, status, at: new Date().toISOString(), arrivedAt, fault });
   }
 
-  private send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, endpoint?: string, fault: FaultKind | null = null): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    contentType: string,
+    body: string | Buffer,
+    endpoint?: string,
+    fault: FaultKind | null = null,
+  ): void {
     if (endpoint) this.record(endpoint, status, fault, this.arrivals.get(res));
     res.writeHead(status, { 'content-type': contentType });
     res.end(body);
@@ -212,14 +266,20 @@ function impossible(body: Buffer, how: string): string {
   const scoreKey = 'totalScore' in first ? 'totalScore' : 'score';
   if (how === 'negative') first[scoreKey] = -12;
   else if (how === 'over') first[scoreKey] = 150;
-  else if (how === 'foreign' && typeof first.departmentCode === 'string') first.departmentCode = first.departmentCode.replace(/^H\d{2}/, (p) => (p === 'H19' ? 'H21' : 'H19'));
+  else if (how === 'foreign' && typeof first.departmentCode === 'string')
+    first.departmentCode = first.departmentCode.replace(/^H\d{2}/, (p) => (p === 'H19' ? 'H21' : 'H19'));
   else if (how === 'empty') rows.length = 0;
   return JSON.stringify(json);
 }
 
 /** `transparency=waf`, `dvc-progress-tree=http500x6`, `*=slow:3000` → Fault. */
 export function parseFault(spec: string): Fault {
-  const m = /^([\w.*-]+)=(waf|http500|http403|http429|slow|drift|reset|impossible)(?::([\w.-]+))?(?:x(\d+))?$/.exec(spec);
-  if (!m) throw new Error(`fault "${spec}" is not ENDPOINT=KIND[:ARG][xTIMES], e.g. transparency=waf or dvc-progress-tree=http500x6`);
+  const m = /^([\w.*-]+)=(waf|http500|http403|http429|slow|drift|reset|impossible)(?::([\w.-]+))?(?:x(\d+))?$/.exec(
+    spec,
+  );
+  if (!m)
+    throw new Error(
+      `fault "${spec}" is not ENDPOINT=KIND[:ARG][xTIMES], e.g. transparency=waf or dvc-progress-tree=http500x6`,
+    );
   return { endpoint: m[1]!, kind: m[2] as FaultKind, arg: m[3], times: m[4] ? Number(m[4]) : undefined };
 }

@@ -19,7 +19,10 @@ export async function listFailedJobs(rt: Runtime): Promise<FailedJobInfo[]> {
 export class JobNotFoundError extends NotFoundError {}
 
 /** Retry failed jobs by id (any queue) or all of them. Returns what was retried. */
-export async function retryFailedJobs(rt: Runtime, which: { ids?: readonly string[]; all?: boolean }): Promise<FailedJobInfo[]> {
+export async function retryFailedJobs(
+  rt: Runtime,
+  which: { ids?: readonly string[]; all?: boolean },
+): Promise<FailedJobInfo[]> {
   const retried: FailedJobInfo[] = [];
   const targets: [QueueName, Job][] = [];
   if (which.all) {
@@ -35,7 +38,8 @@ export async function retryFailedJobs(rt: Runtime, which: { ids?: readonly strin
         }
       }
       if (!found) throw new JobNotFoundError(`no job with id ${id} (see \`chiso766 jobs failed\`)`);
-      if ((await found[1].getState()) !== 'failed') throw new JobNotFoundError(`job ${id} is not failed (state: ${await found[1].getState()})`);
+      if ((await found[1].getState()) !== 'failed')
+        throw new JobNotFoundError(`job ${id} is not failed (state: ${await found[1].getState()})`);
       targets.push(found);
     }
   }
@@ -45,7 +49,12 @@ export async function retryFailedJobs(rt: Runtime, which: { ids?: readonly strin
       // A send job that gave up gets a fresh retry window, and its e-mail is due again.
       const data = job.data as { outboxId: number; firstFailureAt?: number };
       await job.updateData({ ...data, firstFailureAt: undefined });
-      await rt.db.updateTable('outbox').set({ state: 'pending' }).where('id', '=', data.outboxId).where('state', '=', 'failed').execute();
+      await rt.db
+        .updateTable('outbox')
+        .set({ state: 'pending' })
+        .where('id', '=', data.outboxId)
+        .where('state', '=', 'failed')
+        .execute();
     }
     await job.retry('failed');
     rt.log.info({ job: job.id, queue: name }, `retrying ${name} job ${job.id}`);

@@ -24,7 +24,10 @@ function watch(redis: Redis, safeUrl: string, log: Logger): void {
     if (outage.down) return;
     outage.down = true;
     outage.since = Date.now();
-    log.warn({ redis: safeUrl, err: err.message }, `Redis unreachable at ${safeUrl} (${err.message}): jobs wait, reconnecting every ≤ 5 s`);
+    log.warn(
+      { redis: safeUrl, err: err.message },
+      `Redis unreachable at ${safeUrl} (${err.message}): jobs wait, reconnecting every ≤ 5 s`,
+    );
   });
   redis.on('ready', () => {
     if (!outage.down) return;
@@ -37,7 +40,9 @@ function watch(redis: Redis, safeUrl: string, log: Logger): void {
 /** Is this error one of a connection going away or coming back (logged by the watcher already)? */
 export function isConnectionError(err: unknown): boolean {
   const m = err instanceof Error ? `${err.message} ${(err as { code?: string }).code ?? ''}` : String(err);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Connection is closed|Stream isn't writeable|LOADING|connect ETIMEDOUT|Socket closed/i.test(m);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|Connection is closed|Stream isn't writeable|LOADING|connect ETIMEDOUT|Socket closed/i.test(
+    m,
+  );
 }
 
 export function safeRedisUrl(url: string): string {
@@ -71,7 +76,9 @@ export async function assertRedis(redis: Redis, url: string): Promise<void> {
   try {
     await withTimeout(redis.ping(), 5000, 'PING');
   } catch (e) {
-    throw new RedisUnavailableError(`cannot reach Redis at ${safeRedisUrl(url)} (${(e as Error).message}). Start redis-server or set REDIS_URL; \`npm run demo\` and \`npm test\` start a local one for you.`);
+    throw new RedisUnavailableError(
+      `cannot reach Redis at ${safeRedisUrl(url)} (${(e as Error).message}). Start redis-server or set REDIS_URL; \`npm run demo\` and \`npm test\` start a local one for you.`,
+    );
   }
 }
 

@@ -25,11 +25,24 @@ export async function enqueueCycle(rt: Runtime, opts: { asOf: Date; forced?: boo
   const { db, config } = rt;
   const id = cycleIdentity(config, opts.asOf);
   const key = opts.forced ? await forcedKey(db, id.key) : id.key;
-  const inserted = await insertCycle(db, { key, source: CYCLE_SOURCE, provinces: config.provinces, period: id.period, week: id.week, asOf: opts.asOf, forced: opts.forced ?? false });
+  const inserted = await insertCycle(db, {
+    key,
+    source: CYCLE_SOURCE,
+    provinces: config.provinces,
+    period: id.period,
+    week: id.week,
+    asOf: opts.asOf,
+    forced: opts.forced ?? false,
+  });
   if (inserted) {
     const plan = cyclePlan(inserted, config);
-    await rt.flow.add(captureFlow(rt, inserted, await createCycleCaptures(rt, inserted, plan, 1, inserted.as_of), 1, plan));
-    rt.log.info({ cycle: key, requests: plan.requests.length }, `cycle ${key} created: ${plan.requests.length} portal requests queued`);
+    await rt.flow.add(
+      captureFlow(rt, inserted, await createCycleCaptures(rt, inserted, plan, 1, inserted.as_of), 1, plan),
+    );
+    rt.log.info(
+      { cycle: key, requests: plan.requests.length },
+      `cycle ${key} created: ${plan.requests.length} portal requests queued`,
+    );
     return { cycle: inserted, created: true };
   }
   const existing = await cycleByKey(db, key);
@@ -38,12 +51,26 @@ export async function enqueueCycle(rt: Runtime, opts: { asOf: Date; forced?: boo
 }
 
 /** The captures of one attempt of a cycle, one per source of its plan (idempotent). */
-async function createCycleCaptures(rt: Runtime, cycle: Cycle, plan: CyclePlan, attempt: number, capturedAt: Date): Promise<Record<string, number>> {
+async function createCycleCaptures(
+  rt: Runtime,
+  cycle: Cycle,
+  plan: CyclePlan,
+  attempt: number,
+  capturedAt: Date,
+): Promise<Record<string, number>> {
   const period = parsePeriodKey(cycle.period_key)!;
   const provinces = cycle.provinces.split(',');
   const out: Record<string, number> = {};
   for (const source of sourcesOf(plan)) {
-    out[source] = await createCapture(rt.db, { cycleId: cycle.id, source, period, provinces, capturedAt, attempt, planned: requestsOf(plan, source).length });
+    out[source] = await createCapture(rt.db, {
+      cycleId: cycle.id,
+      source,
+      period,
+      provinces,
+      capturedAt,
+      attempt,
+      planned: requestsOf(plan, source).length,
+    });
   }
   return out;
 }
@@ -59,14 +86,24 @@ async function recoverLostFlow(rt: Runtime, cycle: Cycle): Promise<void> {
   const plan = cyclePlan(cycle, rt.config);
   const ids = flowJobIds(cycleJobStem(cycle.key, rt.instance), 1, plan);
   if (await rt.queues.notify.getJob(ids.notify)) return;
-  rt.log.warn({ cycle: cycle.key }, `cycle ${cycle.key} had no jobs (a process stopped while creating it): queueing its flow again`);
+  rt.log.warn(
+    { cycle: cycle.key },
+    `cycle ${cycle.key} had no jobs (a process stopped while creating it): queueing its flow again`,
+  );
   await rt.flow.add(captureFlow(rt, cycle, await createCycleCaptures(rt, cycle, plan, 1, cycle.as_of), 1, plan));
 }
 
 /** A re-check of the same cycle later (freshness gate): a new capture attempt and a delayed flow. */
-export async function scheduleRecheck(rt: Runtime, cycle: Cycle, attempt: number, delayMs: number): Promise<{ at: Date }> {
+export async function scheduleRecheck(
+  rt: Runtime,
+  cycle: Cycle,
+  attempt: number,
+  delayMs: number,
+): Promise<{ at: Date }> {
   const plan = cyclePlan(cycle, rt.config, attempt);
   const at = new Date(rt.now().getTime() + delayMs);
-  await rt.flow.add(captureFlow(rt, cycle, await createCycleCaptures(rt, cycle, plan, attempt, at), attempt, plan, delayMs));
+  await rt.flow.add(
+    captureFlow(rt, cycle, await createCycleCaptures(rt, cycle, plan, attempt, at), attempt, plan, delayMs),
+  );
   return { at };
 }

@@ -85,16 +85,29 @@ function evaluateScopes(plan: CyclePlan): string[] {
 }
 
 /** The job ids of one capture attempt of a cycle (what run-once watches); `stem` from cycleJobStem. */
-export function flowJobIds(stem: string, attempt: number, plan: CyclePlan): { fetch: string[]; ingest: string[]; evaluate: string[]; notify: string } {
+export function flowJobIds(
+  stem: string,
+  attempt: number,
+  plan: CyclePlan,
+): { fetch: string[]; ingest: string[]; evaluate: string[]; notify: string } {
   return {
     fetch: plan.requests.map((r) => fetchJobId(stem, attempt, r.request.key)),
-    ingest: ingestGroups(plan).map((g) => safeJobId(stageJobId(stem, attempt, 'ingest'), g.source === CYCLE_SOURCE ? g.scope : `${g.source}-${g.scope}`)),
+    ingest: ingestGroups(plan).map((g) =>
+      safeJobId(stageJobId(stem, attempt, 'ingest'), g.source === CYCLE_SOURCE ? g.scope : `${g.source}-${g.scope}`),
+    ),
     evaluate: evaluateScopes(plan).map((scope) => safeJobId(stageJobId(stem, attempt, 'evaluate'), scope)),
     notify: stageJobId(stem, attempt, 'notify'),
   };
 }
 
-export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captures: Readonly<Record<string, number>>, attempt: number, plan: CyclePlan, delayMs = 0): FlowJob {
+export function captureFlow(
+  rt: Runtime,
+  cycle: Pick<Cycle, 'id' | 'key'>,
+  captures: Readonly<Record<string, number>>,
+  attempt: number,
+  plan: CyclePlan,
+  delayMs = 0,
+): FlowJob {
   const data: CycleJobData = { cycleId: cycle.id, cycleKey: cycle.key, captureId: captures[CYCLE_SOURCE]!, attempt };
   const ids = flowJobIds(cycleJobStem(cycle.key, rt.instance), attempt, plan);
   const stage = jobOptions(rt, 'stage');
@@ -107,9 +120,19 @@ export function captureFlow(rt: Runtime, cycle: Pick<Cycle, 'id' | 'key'>, captu
     children: g.indexes.map((i) => ({
       name: 'fetch',
       queueName: 'fetch',
-      data: { ...data, captureId: captures[g.source]!, source: g.source, request: plan.requests[i]!.request } satisfies FetchJobData,
+      data: {
+        ...data,
+        captureId: captures[g.source]!,
+        source: g.source,
+        request: plan.requests[i]!.request,
+      } satisfies FetchJobData,
       // Priority by position: the national summary first, then province after province.
-      opts: { ...jobOptions(rt, 'fetch'), jobId: ids.fetch[i], priority: i + 1, ...(delayMs > 0 ? { delay: delayMs } : {}) },
+      opts: {
+        ...jobOptions(rt, 'fetch'),
+        jobId: ids.fetch[i],
+        priority: i + 1,
+        ...(delayMs > 0 ? { delay: delayMs } : {}),
+      },
     })),
   });
   return {

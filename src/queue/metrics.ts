@@ -11,7 +11,12 @@ import type { Runtime } from './runtime.ts';
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
-export const jobsCompleted = new Counter({ name: 'chiso766_jobs_completed_total', help: 'Jobs completed, by queue', labelNames: ['queue'], registers: [registry] });
+export const jobsCompleted = new Counter({
+  name: 'chiso766_jobs_completed_total',
+  help: 'Jobs completed, by queue',
+  labelNames: ['queue'],
+  registers: [registry],
+});
 export const jobsFailed = new Counter({
   name: 'chiso766_jobs_failed_total',
   help: 'Job attempts that failed, by queue and whether the job gave up (final)',
@@ -43,10 +48,12 @@ export function registerQueueGauges(rt: Runtime): void {
     help: 'Whether Redis answers (1) or not (0) at scrape time',
     registers: [registry],
     async collect() {
-      this.set(await withTimeout(rt.redis.ping(), 2000, 'Redis PING').then(
-        () => 1,
-        () => 0,
-      ));
+      this.set(
+        await withTimeout(rt.redis.ping(), 2000, 'Redis PING').then(
+          () => 1,
+          () => 0,
+        ),
+      );
     },
   });
   new Gauge({
@@ -57,7 +64,13 @@ export function registerQueueGauges(rt: Runtime): void {
     async collect() {
       this.reset();
       try {
-        const counts = await withTimeout(Promise.all(QUEUE_NAMES.map((q) => rt.queues[q].getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'))), 2000, 'queue depth');
+        const counts = await withTimeout(
+          Promise.all(
+            QUEUE_NAMES.map((q) => rt.queues[q].getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed')),
+          ),
+          2000,
+          'queue depth',
+        );
         QUEUE_NAMES.forEach((q, i) => {
           const c = counts[i]!;
           this.set({ queue: q, state: 'waiting' }, (c.waiting ?? 0) + (c.prioritized ?? 0));

@@ -55,11 +55,16 @@ export class RedisPoliteness implements Politeness {
     const lock = `${this.prefix}:polite:${host}:lock`;
     const last = `${this.prefix}:polite:${host}:last`;
     for (;;) {
-      const wait = Number(await this.redis.eval(ACQUIRE, 2, lock, last, token, String(this.delayMs), String(this.lockTtlMs)));
+      const wait = Number(
+        await this.redis.eval(ACQUIRE, 2, lock, last, token, String(this.delayMs), String(this.lockTtlMs)),
+      );
       if (wait === 0) break;
       await sleep(Math.max(2, Math.min(wait, 1000)));
     }
-    const renew = setInterval(() => void this.redis.eval(RENEW, 1, lock, token, String(this.lockTtlMs)).catch(() => undefined), Math.floor(this.lockTtlMs / 3));
+    const renew = setInterval(
+      () => void this.redis.eval(RENEW, 1, lock, token, String(this.lockTtlMs)).catch(() => undefined),
+      Math.floor(this.lockTtlMs / 3),
+    );
     renew.unref();
     return async () => {
       clearInterval(renew);
@@ -73,15 +78,31 @@ export class RedisPoliteness implements Politeness {
  * Redis lock per host — whenever Redis answers, so a manual capture beside a worker's cycle never
  * doubles the request rate toward the portal; process-local only when Redis is not there.
  */
-export async function commandPoliteness(config: Config, log: Logger): Promise<{ politeness: Politeness; shared: boolean; close(): void }> {
-  const redis = new Redis(config.env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => (n > 3 ? null : 200 * n) });
+export async function commandPoliteness(
+  config: Config,
+  log: Logger,
+): Promise<{ politeness: Politeness; shared: boolean; close(): void }> {
+  const redis = new Redis(config.env.redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    retryStrategy: (n) => (n > 3 ? null : 200 * n),
+  });
   redis.on('error', () => undefined);
   try {
     await withTimeout(redis.connect(), 2500, 'Redis');
-    return { politeness: new RedisPoliteness(redis, config.env.httpDelayMs, config.env.queuePrefix), shared: true, close: () => redis.disconnect() };
+    return {
+      politeness: new RedisPoliteness(redis, config.env.httpDelayMs, config.env.queuePrefix),
+      shared: true,
+      close: () => redis.disconnect(),
+    };
   } catch (e) {
     redis.disconnect();
-    log.warn({ redis: safeRedisUrl(config.env.redisUrl), err: (e as Error).message }, `Redis not reachable (${(e as Error).message}): requests are spaced within this process only — do not run a capture while a worker fetches`);
+    log.warn(
+      { redis: safeRedisUrl(config.env.redisUrl), err: (e as Error).message },
+      `Redis not reachable (${(e as Error).message}): requests are spaced within this process only — do not run a capture while a worker fetches`,
+    );
     return { politeness: new LocalPoliteness(config.env.httpDelayMs), shared: false, close: () => undefined };
   }
 }

@@ -52,7 +52,9 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
     redis.disconnect();
     throw e;
   }
-  const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })])) as Record<QueueName, Queue>;
+  const queues = Object.fromEntries(
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })]),
+  ) as Record<QueueName, Queue>;
   const flow = new FlowProducer({ connection: redis, prefix });
   // BullMQ re-emits connection errors on every queue; unheard, each would print a stack trace per
   // reconnect attempt. The connection watcher already logs the outage once.
@@ -81,7 +83,11 @@ export async function createRuntime(config: Config, db: Kysely<DB>, opts: Runtim
     now: opts.now ?? (() => new Date()),
     // Bounded: with Redis away, closing must not wait for it (the connection is dropped anyway).
     close: async () => {
-      await withTimeout(Promise.all([flow.close(), ...Object.values(queues).map((q) => q.close())]), 5000, 'closing the queues').catch(() => undefined);
+      await withTimeout(
+        Promise.all([flow.close(), ...Object.values(queues).map((q) => q.close())]),
+        5000,
+        'closing the queues',
+      ).catch(() => undefined);
       redis.disconnect();
     },
   };

@@ -19,7 +19,14 @@ import { evaluateNational, evaluateProvince } from '../alerts/evaluate.ts';
 import { queueDigests } from '../mail/notify.ts';
 import { markOutboxFailed, sendOutboxRow } from '../mail/send.ts';
 import { scheduleRecheck } from './enqueue.ts';
-import { jobOptions, type CycleJobData, type EvaluateJobData, type FetchJobData, type IngestJobData, type SendJobData } from './flow.ts';
+import {
+  jobOptions,
+  type CycleJobData,
+  type EvaluateJobData,
+  type FetchJobData,
+  type IngestJobData,
+  type SendJobData,
+} from './flow.ts';
 import { sendJobId } from './names.ts';
 import type { Runtime } from './runtime.ts';
 import type { CycleRef, Finding } from '../domain/findings.ts';
@@ -41,19 +48,30 @@ function cycleRef(rt: Runtime, cycle: Cycle): CycleRef {
  * `capture` uses too: retryable → throw (BullMQ retries with backoff); blocked/drift → stop now and
  * tell ops.
  */
-export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<Omit<FetchResult, 'archived' | 'bodies'>> {
+export async function fetchStage(
+  rt: Runtime,
+  job: Job<FetchJobData>,
+): Promise<Omit<FetchResult, 'archived' | 'bodies'>> {
   const { captureId, request, cycleId } = job.data;
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
   const source = sourceOf(job.data.source);
-  const result = await fetchRequest({ db: rt.db, source, transport: rt.transport(source), config: rt.config }, captureId, request, attempt);
+  const result = await fetchRequest(
+    { db: rt.db, source, transport: rt.transport(source), config: rt.config },
+    captureId,
+    request,
+    attempt,
+  );
   const decision = retryPolicy(result.outcome, attempt, maxAttempts);
   if (decision === 'done') {
     await result.archived;
     const { archived: _done, bodies: _bodies, ...summary } = result;
     return summary;
   }
-  rt.log.warn({ job: job.id, request: request.key, outcome: result.outcome, attempt, maxAttempts }, result.detail ?? result.outcome);
+  rt.log.warn(
+    { job: job.id, request: request.key, outcome: result.outcome, attempt, maxAttempts },
+    result.detail ?? result.outcome,
+  );
   if (decision === 'retry') throw new AttemptFailed(`${result.detail} (attempt ${attempt} of ${maxAttempts})`);
   const cycle = await loadCycle(rt.db, cycleId);
   await raiseCaptureProblem(rt.db, cycleRef(rt, cycle), {
@@ -68,22 +86,34 @@ export async function fetchStage(rt: Runtime, job: Job<FetchJobData>): Promise<O
     attempts: attempt,
   });
   if (decision === 'give-up') throw new AttemptFailed(`${result.detail} — gave up after ${attempt} attempts`);
-  throw new UnrecoverableError(`${result.outcome}: ${result.detail} — not retried automatically; fix the cause, then \`chiso766 jobs retry\``);
+  throw new UnrecoverableError(
+    `${result.outcome}: ${result.detail} — not retried automatically; fix the cause, then \`chiso766 jobs retry\``,
+  );
 }
 
 /** ingest: one scope of a capture → its snapshot (scopes of a national cycle ingest in parallel). */
 export async function ingestStage(rt: Runtime, job: Job<IngestJobData>) {
   const report = await ingestCapture(rt.db, job.data.captureId, { scope: job.data.scope, config: rt.config });
   await settleCapture(rt.db, job.data.captureId);
-  if (job.data.source === CYCLE_SOURCE) await resolveCaptureProblems(rt.db, cycleRef(rt, await loadCycle(rt.db, job.data.cycleId)), [job.data.scope]);
-  return { scope: job.data.scope, snapshots: report.snapshots.length, unchanged: report.snapshots.filter((s) => s.unchanged).length, observations: report.observations, notes: report.notes.length };
+  if (job.data.source === CYCLE_SOURCE)
+    await resolveCaptureProblems(rt.db, cycleRef(rt, await loadCycle(rt.db, job.data.cycleId)), [job.data.scope]);
+  return {
+    scope: job.data.scope,
+    snapshots: report.snapshots.length,
+    unchanged: report.snapshots.filter((s) => s.unchanged).length,
+    observations: report.observations,
+    notes: report.notes.length,
+  };
 }
 
 /** evaluate: the national ranking, or one province's rules (skipped when its figures are stale). */
 export async function evaluateStage(rt: Runtime, job: Job<EvaluateJobData>) {
   const cycle = await loadCycle(rt.db, job.data.cycleId);
   const c = { cycle: cycleRef(rt, cycle), captureId: job.data.captureId, period: parsePeriodKey(cycle.period_key)! };
-  const result = job.data.scope === 'national' ? await evaluateNational(rt.db, rt.config, c) : await evaluateProvince(rt.db, rt.config, { ...c, province: job.data.scope });
+  const result =
+    job.data.scope === 'national'
+      ? await evaluateNational(rt.db, rt.config, c)
+      : await evaluateProvince(rt.db, rt.config, { ...c, province: job.data.scope });
   return { scope: job.data.scope, evaluated: result.provinces.length > 0, ...result };
 }
 
@@ -92,22 +122,50 @@ export async function evaluateStage(rt: Runtime, job: Job<EvaluateJobData>) {
  * not recalculate, look again later until the week's deadline, then alert ops. Units are never
  * evaluated on stale data (see evaluateProvince).
  */
-async function freshnessGate(rt: Runtime, cycle: Cycle, captureId: number, attempt: number): Promise<{ state: 'fresh' | 'rechecking' | 'stale'; recheckAt?: string }> {
+async function freshnessGate(
+  rt: Runtime,
+  cycle: Cycle,
+  captureId: number,
+  attempt: number,
+): Promise<{ state: 'fresh' | 'rechecking' | 'stale'; recheckAt?: string }> {
   const provinceSnaps = await provinceSnapshotsOfCapture(rt.db, captureId);
   const wk = parseWeekKey(cycle.week)!;
   const deadline = deadlineInWeek(rt.config.jobs.freshness.deadline, wk.year, wk.week, rt.config.schedule.timezone);
-  const decision = decideFreshness(provinceSnaps, { now: rt.now(), deadline, recheckEveryMs: rt.config.jobs.freshness.recheckEveryMinutes * 60_000 });
+  const decision = decideFreshness(provinceSnaps, {
+    now: rt.now(),
+    deadline,
+    recheckEveryMs: rt.config.jobs.freshness.recheckEveryMinutes * 60_000,
+  });
   if (decision.state === 'fresh') return { state: 'fresh' };
   if (decision.state === 'recheck') {
     const next = await scheduleRecheck(rt, cycle, attempt + 1, decision.at.getTime() - rt.now().getTime());
-    await setCycleState(rt.db, rt.now(), cycle.id, 'rechecking', { recheck: { attempt: attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() } });
-    rt.log.info({ cycle: cycle.key, at: next.at, deadline }, `portal has not recalculated yet: re-check at ${next.at.toISOString()} (deadline ${deadline.toISOString()})`);
+    await setCycleState(rt.db, rt.now(), cycle.id, 'rechecking', {
+      recheck: { attempt: attempt + 1, at: next.at.toISOString(), deadline: deadline.toISOString() },
+    });
+    rt.log.info(
+      { cycle: cycle.key, at: next.at, deadline },
+      `portal has not recalculated yet: re-check at ${next.at.toISOString()} (deadline ${deadline.toISOString()})`,
+    );
     return { state: 'rechecking', recheckAt: next.at.toISOString() };
   }
   const capture = (await captureOf(rt.db, captureId))!;
-  const base = await rt.db.selectFrom('snapshots').select('captured_at').where('id', '=', provinceSnaps[0]!.same_as_snapshot_id ?? -1).executeTakeFirst();
+  const base = await rt.db
+    .selectFrom('snapshots')
+    .select('captured_at')
+    .where('id', '=', provinceSnaps[0]!.same_as_snapshot_id ?? -1)
+    .executeTakeFirst();
   for (const s of provinceSnaps) {
-    await raiseAlert(rt.db, cycleRef(rt, cycle), staleFinding({ scope: s.scope, periodKey: cycle.period_key, since: base?.captured_at ?? null, deadline, capturedAt: capture.captured_at }));
+    await raiseAlert(
+      rt.db,
+      cycleRef(rt, cycle),
+      staleFinding({
+        scope: s.scope,
+        periodKey: cycle.period_key,
+        since: base?.captured_at ?? null,
+        deadline,
+        capturedAt: capture.captured_at,
+      }),
+    );
   }
   await setCycleState(rt.db, rt.now(), cycle.id, 'stale', { stale: { deadline: deadline.toISOString() } });
   return { state: 'stale' };
@@ -118,9 +176,16 @@ export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
   let cycle = await loadCycle(rt.db, job.data.cycleId);
   const gate = await freshnessGate(rt, cycle, job.data.captureId, job.data.attempt);
   cycle = await loadCycle(rt.db, job.data.cycleId);
-  const outboxIds = await queueDigests(rt.db, rt.config, { cycleId: cycle.id, captureId: job.data.captureId, now: rt.now() });
+  const outboxIds = await queueDigests(rt.db, rt.config, {
+    cycleId: cycle.id,
+    captureId: job.data.captureId,
+    now: rt.now(),
+  });
   for (const id of outboxIds) await queueSend(rt, id, cycle.id);
-  if (gate.state === 'fresh' && (cycle.state === 'running' || cycle.state === 'failed' || cycle.state === 'rechecking')) {
+  if (
+    gate.state === 'fresh' &&
+    (cycle.state === 'running' || cycle.state === 'failed' || cycle.state === 'rechecking')
+  ) {
     // Complete once every e-mail it owes is sent (settleCycle, again after each send).
     await setCycleState(rt.db, rt.now(), cycle.id, 'running', { notified: true });
     await settleCycle(rt.db, rt.now(), cycle.id);
@@ -129,7 +194,10 @@ export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
 }
 
 async function queueSend(rt: Runtime, outboxId: number, cycleId: number | null): Promise<void> {
-  await rt.queues.send.add('send', { outboxId, cycleId } satisfies SendJobData, { ...jobOptions(rt, 'send'), jobId: sendJobId(rt.instance, outboxId) });
+  await rt.queues.send.add('send', { outboxId, cycleId } satisfies SendJobData, {
+    ...jobOptions(rt, 'send'),
+    jobId: sendJobId(rt.instance, outboxId),
+  });
 }
 
 function ops(rt: Runtime, cycle: Cycle | null): CycleRef {
@@ -160,13 +228,29 @@ export async function sendStage(rt: Runtime, job: Job<SendJobData>) {
     const windowMs = rt.config.mail.retryForMinutes * 60_000;
     if (Date.now() - firstFailureAt < windowMs) {
       await raiseMailOutage(rt.db, ops(rt, cycle), r.response ?? 'lỗi tạm thời', rt.config.mail.retryForMinutes);
-      throw new AttemptFailed(`SMTP temporary failure: ${r.response} (attempt ${attempt}); retrying for up to ${rt.config.mail.retryForMinutes} min`);
+      throw new AttemptFailed(
+        `SMTP temporary failure: ${r.response} (attempt ${attempt}); retrying for up to ${rt.config.mail.retryForMinutes} min`,
+      );
     }
     await markOutboxFailed(rt.db, job.data.outboxId, r.response);
-    await raiseAlert(rt.db, ops(rt, cycle), mailGaveUpFinding(job.data.outboxId, r.response, `đã thử lại trong ${rt.config.mail.retryForMinutes} phút nhưng máy chủ thư vẫn không nhận`));
-    throw new UnrecoverableError(`SMTP kept failing for ${rt.config.mail.retryForMinutes} min: ${r.response} — gave up after ${attempt} attempts`);
+    await raiseAlert(
+      rt.db,
+      ops(rt, cycle),
+      mailGaveUpFinding(
+        job.data.outboxId,
+        r.response,
+        `đã thử lại trong ${rt.config.mail.retryForMinutes} phút nhưng máy chủ thư vẫn không nhận`,
+      ),
+    );
+    throw new UnrecoverableError(
+      `SMTP kept failing for ${rt.config.mail.retryForMinutes} min: ${r.response} — gave up after ${attempt} attempts`,
+    );
   }
-  await raiseAlert(rt.db, ops(rt, cycle), mailGaveUpFinding(job.data.outboxId, r.response, 'máy chủ thư từ chối vĩnh viễn'));
+  await raiseAlert(
+    rt.db,
+    ops(rt, cycle),
+    mailGaveUpFinding(job.data.outboxId, r.response, 'máy chủ thư từ chối vĩnh viễn'),
+  );
   throw new UnrecoverableError(`SMTP refused the message permanently: ${r.response}`);
 }
 

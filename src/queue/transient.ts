@@ -6,12 +6,17 @@
 
 /** PostgreSQL SQLSTATEs of a server going away or not there yet (class 08 and 57P0x). */
 const PG_CODES = /^(08\d{3}|57P0[1-4]|53300)$/;
-const MESSAGES = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|not queryable|Client has encountered a connection error|Connection is closed|timeout exceeded when trying to connect/i;
+const MESSAGES =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|not queryable|Client has encountered a connection error|Connection is closed|timeout exceeded when trying to connect/i;
 
 export function isInfraOutage(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && (PG_CODES.test(e.code) || /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)$/.test(e.code))) return true;
+  if (
+    typeof e.code === 'string' &&
+    (PG_CODES.test(e.code) || /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)$/.test(e.code))
+  )
+    return true;
   if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
   // AggregateError (connect to several addresses) and wrapped causes.
   if (Array.isArray(e.errors) && e.errors.some(isInfraOutage)) return true;

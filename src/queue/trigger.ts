@@ -30,11 +30,19 @@ export function startTrigger(rt: Runtime): Trigger {
     async () => {
       try {
         const { cycle, created } = await enqueueCycle(rt, { asOf: rt.now() });
-        rt.log.info({ cycle: cycle.key, created }, created ? `cron: cycle ${cycle.key} started` : `cron: cycle ${cycle.key} already exists for this week; nothing to do`);
+        rt.log.info(
+          { cycle: cycle.key, created },
+          created
+            ? `cron: cycle ${cycle.key} started`
+            : `cron: cycle ${cycle.key} already exists for this week; nothing to do`,
+        );
       } catch (e) {
         rt.log.error({ err: e }, `cron: could not start this week's cycle: ${(e as Error).message}`);
       } finally {
-        rt.log.info({ next: task.getNextRun()?.toISOString() }, `next cycle at ${task.getNextRun()?.toISOString() ?? '(none)'}`);
+        rt.log.info(
+          { next: task.getNextRun()?.toISOString() },
+          `next cycle at ${task.getNextRun()?.toISOString() ?? '(none)'}`,
+        );
       }
     },
     { timezone, name: 'chiso766-weekly', noOverlap: true },

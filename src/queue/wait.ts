@@ -11,7 +11,6 @@ import { cycleJobStem, sendJobId, type QueueName } from './names.ts';
 import { withTimeout } from './connection.ts';
 import type { Runtime } from './runtime.ts';
 
-
 export function failedJobInfo(queue: string, job: Job): FailedJobInfo {
   return {
     id: job.id ?? '',
@@ -59,12 +58,22 @@ interface Poll {
 export async function waitForCycle(
   rt: Runtime,
   cycle: Cycle,
-  opts: { timeoutMs?: number; mailWaitMs?: number; pollMs?: number; onProgress?: (p: { done: number; total: number; current: string | null }) => void } = {},
+  opts: {
+    timeoutMs?: number;
+    mailWaitMs?: number;
+    pollMs?: number;
+    onProgress?: (p: { done: number; total: number; current: string | null }) => void;
+  } = {},
 ): Promise<WaitOutcome> {
   const started = Date.now();
   const until = started + (opts.timeoutMs ?? 6 * 3600_000);
   const ids = flowJobIds(cycleJobStem(cycle.key, rt.instance), 1, cyclePlan(cycle, rt.config));
-  const all: [QueueName, string][] = [...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]), ...ids.ingest.map((id) => ['ingest', id] as [QueueName, string]), ...ids.evaluate.map((id) => ['evaluate', id] as [QueueName, string]), ['notify', ids.notify]];
+  const all: [QueueName, string][] = [
+    ...ids.fetch.map((id) => ['fetch', id] as [QueueName, string]),
+    ...ids.ingest.map((id) => ['ingest', id] as [QueueName, string]),
+    ...ids.evaluate.map((id) => ['evaluate', id] as [QueueName, string]),
+    ['notify', ids.notify],
+  ];
   // A completed job stays completed: ask Redis only about the others (a national cycle has ~300 jobs).
   const completed = new Set<string>();
   let rootDoneAt: number | null = null;
@@ -82,12 +91,17 @@ export async function waitForCycle(
     );
     const failed = states.filter((x) => x.state === 'failed' && x.job).map((x) => failedJobInfo(x.q, x.job!));
     const root = states[states.length - 1]!.state;
-    const rootDone = root === 'completed' || (root === 'missing' && ['complete', 'stale', 'rechecking'].includes(row.state));
+    const rootDone =
+      root === 'completed' || (root === 'missing' && ['complete', 'stale', 'rechecking'].includes(row.state));
     let sendsDone = true;
     const sendStates: string[] = [];
     let emailsLeft = 0;
     if (rootDone) {
-      const outbox = await rt.db.selectFrom('outbox').select(['id', 'state']).where('cycle_id', '=', cycle.id).execute();
+      const outbox = await rt.db
+        .selectFrom('outbox')
+        .select(['id', 'state'])
+        .where('cycle_id', '=', cycle.id)
+        .execute();
       for (const o of outbox) {
         const st = await stateOf(rt, 'send', sendJobId(rt.instance, o.id));
         sendStates.push(st.state);
@@ -99,18 +113,43 @@ export async function waitForCycle(
         }
       }
     }
-    const done = states.filter((x) => x.state === 'completed').length + sendStates.filter((x) => x === 'completed').length;
+    const done =
+      states.filter((x) => x.state === 'completed').length + sendStates.filter((x) => x === 'completed').length;
     const active = states.find((x) => x.state === 'active');
-    const left = { jobs: states.filter((x) => x.state !== 'completed').map((x) => `${x.q} ${x.id} (${x.state})`), emails: emailsLeft };
-    const progress = { done, total: all.length + sendStates.length, current: active ? `${active.q} ${active.id}` : null };
-    if (failed.length > 0 && (!rootDone || sendsDone)) return { done: true, outcome: { state: 'failed', failedJobs: failed, left }, progress, sendsPending: false, left };
-    if (rootDone && sendsDone) return { done: true, outcome: { state: row.state === 'stale' ? 'stale' : 'complete', failedJobs: failed, left }, progress, sendsPending: false, left };
+    const left = {
+      jobs: states.filter((x) => x.state !== 'completed').map((x) => `${x.q} ${x.id} (${x.state})`),
+      emails: emailsLeft,
+    };
+    const progress = {
+      done,
+      total: all.length + sendStates.length,
+      current: active ? `${active.q} ${active.id}` : null,
+    };
+    if (failed.length > 0 && (!rootDone || sendsDone))
+      return {
+        done: true,
+        outcome: { state: 'failed', failedJobs: failed, left },
+        progress,
+        sendsPending: false,
+        left,
+      };
+    if (rootDone && sendsDone)
+      return {
+        done: true,
+        outcome: { state: row.state === 'stale' ? 'stale' : 'complete', failedJobs: failed, left },
+        progress,
+        sendsPending: false,
+        left,
+      };
     return { done: false, progress, sendsPending: rootDone && !sendsDone, left };
   };
   for (;;) {
     try {
       last = await withTimeout(poll(), 15_000, 'checking the cycle');
-      if (unreachableSince !== null) rt.log.info(`the cycle's jobs and database answer again after ${Math.round((Date.now() - unreachableSince) / 1000)} s; waiting for the cycle`);
+      if (unreachableSince !== null)
+        rt.log.info(
+          `the cycle's jobs and database answer again after ${Math.round((Date.now() - unreachableSince) / 1000)} s; waiting for the cycle`,
+        );
       unreachableSince = null;
       opts.onProgress?.(last.progress);
       if (last.done) return last.outcome!;
@@ -119,13 +158,21 @@ export async function waitForCycle(
       // Redis or PostgreSQL away (a restart): the workers wait for it too; keep asking.
       if (unreachableSince === null) {
         unreachableSince = Date.now();
-        rt.log.warn({ err: (e as Error).message }, `cannot check the cycle right now (${(e as Error).message}); waiting for Redis / PostgreSQL to answer again`);
+        rt.log.warn(
+          { err: (e as Error).message },
+          `cannot check the cycle right now (${(e as Error).message}); waiting for Redis / PostgreSQL to answer again`,
+        );
       }
     }
     if (rootDoneAt !== null && opts.mailWaitMs !== undefined && Date.now() - rootDoneAt > opts.mailWaitMs) {
       return { state: 'mail-pending', failedJobs: [], left: last?.left ?? { jobs: [], emails: 0 } };
     }
-    if (Date.now() > until) return { state: 'timeout', failedJobs: [], left: last?.left ?? { jobs: ['(no answer from Redis / PostgreSQL)'], emails: 0 } };
+    if (Date.now() > until)
+      return {
+        state: 'timeout',
+        failedJobs: [],
+        left: last?.left ?? { jobs: ['(no answer from Redis / PostgreSQL)'], emails: 0 },
+      };
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }
 }

@@ -72,7 +72,11 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
           const waits = ((job.data as { infraWaits?: number }).infraWaits ?? 0) + 1;
           if (token && !(e instanceof AttemptFailed) && isInfraOutage(e) && waits <= MAX_INFRA_WAITS) {
             const delay = infraRetryDelay(waits);
-            if (waits === 1) rt.log.warn({ queue: name, job: job.id, err: (e as Error).message }, `${name} job ${job.id} waits for the database or Redis (${(e as Error).message}); it runs again by itself`);
+            if (waits === 1)
+              rt.log.warn(
+                { queue: name, job: job.id, err: (e as Error).message },
+                `${name} job ${job.id} waits for the database or Redis (${(e as Error).message}); it runs again by itself`,
+              );
             await job.updateData({ ...(job.data as object), infraWaits: waits });
             await job.moveToDelayed(Date.now() + delay, token);
             throw new DelayedError();
@@ -85,13 +89,17 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
       {
         connection,
         prefix: rt.prefix,
-        concurrency: name === 'fetch' || name === 'ingest' ? (opts.fetchConcurrency ?? rt.config.jobs.fetchConcurrency) : 1,
+        concurrency:
+          name === 'fetch' || name === 'ingest' ? (opts.fetchConcurrency ?? rt.config.jobs.fetchConcurrency) : 1,
         lockDuration,
         stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
         maxStalledCount: 2,
         autorun: true,
         // Send jobs retry on their own schedule while the mail server is away (mail.retryForMinutes).
-        settings: { backoffStrategy: (attemptsMade: number, type?: string) => (type === MAIL_BACKOFF ? mailRetryDelay(rt.config.jobs.backoffMs, attemptsMade) : 0) },
+        settings: {
+          backoffStrategy: (attemptsMade: number, type?: string) =>
+            type === MAIL_BACKOFF ? mailRetryDelay(rt.config.jobs.backoffMs, attemptsMade) : 0,
+        },
       },
     );
     worker.on('completed', (job) => {
@@ -100,11 +108,18 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
     });
     worker.on('failed', (job, err) => {
       if (!job) return;
-      const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final =
+        err instanceof UnrecoverableError ||
+        err.name === 'UnrecoverableError' ||
+        job.attemptsMade >= (job.opts.attempts ?? 1);
       jobsFailed.inc({ queue: name, final: String(final) });
-      rt.log[final ? 'error' : 'warn']({ queue: name, job: job.id, attempts: job.attemptsMade, final }, `${name} job ${job.id} failed${final ? '' : ', will retry'}: ${err.message}`);
+      rt.log[final ? 'error' : 'warn'](
+        { queue: name, job: job.id, attempts: job.attemptsMade, final },
+        `${name} job ${job.id} failed${final ? '' : ', will retry'}: ${err.message}`,
+      );
       const cycleId = (job.data as { cycleId?: number | null }).cycleId;
-      if (final && cycleId) void settleCycle(rt.db, rt.now(), cycleId, { failedJob: job.id ?? null }).catch(() => undefined);
+      if (final && cycleId)
+        void settleCycle(rt.db, rt.now(), cycleId, { failedJob: job.id ?? null }).catch(() => undefined);
     });
     // Connection trouble is logged once per outage by the connection watcher; anything else here.
     worker.on('error', (err) => {
@@ -122,7 +137,9 @@ export async function startWorkers(rt: Runtime, opts: WorkerOptions = {}): Promi
       const r = await Promise.race([graceful.then(() => 'ok' as const), timeout]);
       clearTimeout(timer);
       if (r === 'timeout') {
-        rt.log.warn(`active jobs did not finish within ${graceMs / 1000} s: closing anyway (they will be taken over as stalled)`);
+        rt.log.warn(
+          `active jobs did not finish within ${graceMs / 1000} s: closing anyway (they will be taken over as stalled)`,
+        );
         // Forced close can itself wait on a missing Redis: bounded too.
         await withTimeout(Promise.all(workers.map((w) => w.close(true))), 5000, 'forced close').catch(() => undefined);
       }

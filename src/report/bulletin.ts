@@ -9,9 +9,19 @@ import { renderDocx, renderHtml, renderMarkdown } from './render.ts';
 
 export type ReportFormat = 'md' | 'html' | 'docx';
 
-export async function buildReport(db: Kysely<DB>, config: Config, opts: ReportOptions, format: ReportFormat): Promise<{ model: BulletinModel; content: string | Buffer }> {
+export async function buildReport(
+  db: Kysely<DB>,
+  config: Config,
+  opts: ReportOptions,
+  format: ReportFormat,
+): Promise<{ model: BulletinModel; content: string | Buffer }> {
   const model = buildBulletin(await loadBulletinInput(db, config, opts));
   const blocks = bulletinBlocks(model);
-  const content = format === 'md' ? renderMarkdown(model, blocks) : format === 'html' ? renderHtml(model, blocks) : await renderDocx(model, blocks);
+  const content =
+    format === 'md'
+      ? renderMarkdown(model, blocks)
+      : format === 'html'
+        ? renderHtml(model, blocks)
+        : await renderDocx(model, blocks);
   return { model, content };
 }

@@ -13,7 +13,13 @@ export type Block =
   | { type: 'heading'; text: string }
   | { type: 'paragraph'; text: string; emphasis?: boolean }
   | { type: 'list'; items: string[] }
-  | { type: 'table'; headers: string[]; rows: { cells: string[]; highlight?: 'low' | 'fall' | null }[]; numeric: boolean[]; widths?: number[] }
+  | {
+      type: 'table';
+      headers: string[];
+      rows: { cells: string[]; highlight?: 'low' | 'fall' | null }[];
+      numeric: boolean[];
+      widths?: number[];
+    }
   | { type: 'chart' };
 
 function pct(v: number | null): string {
@@ -31,7 +37,15 @@ function valueTable(rows: readonly ValueRow[], m: BulletinModel, withMax: boolea
     numeric: headers.map((_, i) => i >= 2),
     widths: [6, 40, ...headers.slice(2).map(() => Number(rest))],
     rows: rows.map((r, i) => ({
-      cells: [String(i + 1), r.label, ...(withMax ? [r.max === null ? '' : String(r.max)] : []), pct(r.baseline), pct(r.previous), pct(r.current), r.change === null ? '—' : r.change === 0 ? '-' : viDelta(r.change)],
+      cells: [
+        String(i + 1),
+        r.label,
+        ...(withMax ? [r.max === null ? '' : String(r.max)] : []),
+        pct(r.baseline),
+        pct(r.previous),
+        pct(r.current),
+        r.change === null ? '—' : r.change === 0 ? '-' : viDelta(r.change),
+      ],
     })),
   };
 }
@@ -52,7 +66,13 @@ function unitTable(all: readonly UnitRankRow[], m: BulletinModel): Block[] {
       numeric: [false, false, true, true, true, false],
       widths: [6, 44, 12, 12, 11, 15],
       rows: rows.map((r) => {
-        const notes = [r.noActivity ? null : r.status, r.lowest ? 'thấp nhất' : null, r.biggestFaller ? 'giảm nhiều nhất' : null].filter(Boolean).join('; ');
+        const notes = [
+          r.noActivity ? null : r.status,
+          r.lowest ? 'thấp nhất' : null,
+          r.biggestFaller ? 'giảm nhiều nhất' : null,
+        ]
+          .filter(Boolean)
+          .join('; ');
         return {
           cells: [
             r.rank === null ? '—' : String(r.rank),
@@ -68,7 +88,10 @@ function unitTable(all: readonly UnitRankRow[], m: BulletinModel): Block[] {
     });
   }
   if (inactive.length > INACTIVE_ROWS_MAX) {
-    blocks.push({ type: 'paragraph', text: `Không phát sinh hồ sơ (${viInteger(inactive.length)} đơn vị, không xếp hạng): ${inactive.map((r) => `${r.name} (${r.code})`).join('; ')}.` });
+    blocks.push({
+      type: 'paragraph',
+      text: `Không phát sinh hồ sơ (${viInteger(inactive.length)} đơn vị, không xếp hạng): ${inactive.map((r) => `${r.name} (${r.code})`).join('; ')}.`,
+    });
   }
   return blocks;
 }
@@ -93,7 +116,12 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
   if (national) blocks.push({ type: 'paragraph', text: national });
 
   blocks.push({ type: 'heading', text: '2. Điểm theo nhóm chỉ số và các chỉ số chỉ đạo, điều hành' });
-  if (!m.hasBaseline) blocks.push({ type: 'paragraph', emphasis: true, text: `Chưa có số liệu năm ${m.baselineYear} theo cùng cách tính (API 2026): cột năm ${m.baselineYear} để trống.` });
+  if (!m.hasBaseline)
+    blocks.push({
+      type: 'paragraph',
+      emphasis: true,
+      text: `Chưa có số liệu năm ${m.baselineYear} theo cùng cách tính (API 2026): cột năm ${m.baselineYear} để trống.`,
+    });
   blocks.push(valueTable(m.groups, m, true));
   blocks.push({ type: 'paragraph', text: 'Các chỉ số chỉ đạo, điều hành (tỷ lệ %):' });
   blocks.push(valueTable(m.directive, m, false));
@@ -104,16 +132,29 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
 
   blocks.push({ type: 'heading', text: '4. Kết quả các sở, ban, ngành và các xã, phường' });
   blocks.push({ type: 'paragraph', emphasis: true, text: 'a) Các sở, ban, ngành (xếp theo tổng điểm):' });
-  blocks.push(...(m.departments.length ? unitTable(m.departments, m) : [{ type: 'paragraph' as const, text: 'Không có số liệu sở, ban, ngành trong lần thu thập này.' }]));
+  blocks.push(
+    ...(m.departments.length
+      ? unitTable(m.departments, m)
+      : [{ type: 'paragraph' as const, text: 'Không có số liệu sở, ban, ngành trong lần thu thập này.' }]),
+  );
   blocks.push({ type: 'paragraph', emphasis: true, text: 'b) Các xã, phường, đặc khu (xếp theo tổng điểm):' });
-  blocks.push(...(m.communes.length ? unitTable(m.communes, m) : [{ type: 'paragraph' as const, text: 'Không có số liệu xã, phường trong lần thu thập này.' }]));
+  blocks.push(
+    ...(m.communes.length
+      ? unitTable(m.communes, m)
+      : [{ type: 'paragraph' as const, text: 'Không có số liệu xã, phường trong lần thu thập này.' }]),
+  );
 
   blocks.push({ type: 'heading', text: '5. Cảnh báo đang mở' });
   // By unit (natural code order), then rule and metric: the same alerts always print the same way.
   // Figures are those of the cycle described; "Từ tuần" is the data week the alert was first raised in.
   const unitAlerts = m.alerts
     .filter((a) => a.kind !== 'source')
-    .sort((a, b) => compareUnitCodes(a.unitCode ?? '', b.unitCode ?? '') || a.rule.localeCompare(b.rule) || (a.metric ?? '').localeCompare(b.metric ?? ''));
+    .sort(
+      (a, b) =>
+        compareUnitCodes(a.unitCode ?? '', b.unitCode ?? '') ||
+        a.rule.localeCompare(b.rule) ||
+        (a.metric ?? '').localeCompare(b.metric ?? ''),
+    );
   if (unitAlerts.length === 0) blocks.push({ type: 'paragraph', text: 'Không có cảnh báo đang mở.' });
   else {
     blocks.push({
@@ -122,14 +163,24 @@ export function bulletinBlocks(m: BulletinModel): Block[] {
       numeric: [false, false, false, false, false, false],
       widths: [28, 15, 15, 11, 19, 12],
       rows: unitAlerts.map((a) => ({
-        cells: [`${a.unitName} (${a.unitCode ?? '—'})`, RULE_LABEL[a.rule] ?? a.rule, a.metric ? (metricDef(a.metric)?.short ?? a.metric) : '', a.severity === 'critical' ? 'nghiêm trọng' : a.severity === 'info' ? 'thông tin' : 'cảnh báo', a.now, a.sinceWeek ? weekLabel(a.sinceWeek) : '—'],
+        cells: [
+          `${a.unitName} (${a.unitCode ?? '—'})`,
+          RULE_LABEL[a.rule] ?? a.rule,
+          a.metric ? (metricDef(a.metric)?.short ?? a.metric) : '',
+          a.severity === 'critical' ? 'nghiêm trọng' : a.severity === 'info' ? 'thông tin' : 'cảnh báo',
+          a.now,
+          a.sinceWeek ? weekLabel(a.sinceWeek) : '—',
+        ],
       })),
     });
   }
 
   blocks.push({ type: 'heading', text: '6. So sánh số liệu Cổng dịch vụ công tỉnh và Cổng Dịch vụ công quốc gia' });
   if (!m.reconciliation || !m.reconciliation.configured) {
-    blocks.push({ type: 'paragraph', text: 'Chưa cấu hình nguồn số liệu của Hệ thống thông tin giải quyết TTHC cấp tỉnh (mục provincial trong chiso766.yaml), nên chưa có bảng so sánh.' });
+    blocks.push({
+      type: 'paragraph',
+      text: 'Chưa cấu hình nguồn số liệu của Hệ thống thông tin giải quyết TTHC cấp tỉnh (mục provincial trong chiso766.yaml), nên chưa có bảng so sánh.',
+    });
   } else if (m.reconciliation.rows.length === 0) {
     blocks.push({ type: 'paragraph', text: 'Không có cặp số liệu nào để so sánh trong lần thu thập này.' });
   } else {

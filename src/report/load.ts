@@ -36,15 +36,28 @@ async function cycleSnapshot(db: Kysely<DB>, cycle: Cycle, scope: string): Promi
   return resolveData(db, row);
 }
 
-async function findCycle(db: Kysely<DB>, which: 'latest' | number, province: string): Promise<{ cycle: Cycle; snapshot: Snapshot }> {
+async function findCycle(
+  db: Kysely<DB>,
+  which: 'latest' | number,
+  province: string,
+): Promise<{ cycle: Cycle; snapshot: Snapshot }> {
   if (which !== 'latest') {
     const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', which).executeTakeFirst();
-    if (!cycle) throw new ReportInputError(`cycle ${which} does not exist (see \`chiso766 run-once --json\` for cycle ids)`);
+    if (!cycle)
+      throw new ReportInputError(`cycle ${which} does not exist (see \`chiso766 run-once --json\` for cycle ids)`);
     const snapshot = await cycleSnapshot(db, cycle, province);
-    if (!snapshot) throw new ReportInputError(`cycle ${which} has no data for ${province} (its capture failed or has not run yet)`);
+    if (!snapshot)
+      throw new ReportInputError(`cycle ${which} has no data for ${province} (its capture failed or has not run yet)`);
     return { cycle, snapshot };
   }
-  const cycles = await db.selectFrom('cycles').selectAll().where('source', '=', 'dvcqg').orderBy('as_of', 'desc').orderBy('id', 'desc').limit(50).execute();
+  const cycles = await db
+    .selectFrom('cycles')
+    .selectAll()
+    .where('source', '=', 'dvcqg')
+    .orderBy('as_of', 'desc')
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute();
   for (const cycle of cycles) {
     if (!cycle.provinces.split(',').includes(province)) continue;
     const snapshot = await cycleSnapshot(db, cycle, province);
@@ -54,7 +67,12 @@ async function findCycle(db: Kysely<DB>, which: 'latest' | number, province: str
 }
 
 /** The cycle a report or a reconciliation is about, and its province snapshot (data). */
-export async function reportCycle(db: Kysely<DB>, config: Config, which: 'latest' | number, province?: string): Promise<{ cycle: Cycle; snapshot: Snapshot; province: string }> {
+export async function reportCycle(
+  db: Kysely<DB>,
+  config: Config,
+  which: 'latest' | number,
+  province?: string,
+): Promise<{ cycle: Cycle; snapshot: Snapshot; province: string }> {
   const p = province ?? config.provinces[0];
   if (!p) throw new ReportInputError('no province configured: set `province` in chiso766.yaml');
   return { ...(await findCycle(db, which, p)), province: p };
@@ -74,7 +92,11 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
     if (!previous) throw new ReportInputError(`--compare-to ${opts.compareTo}: that cycle has no data for ${province}`);
   }
   const nationalCurrent = await cycleSnapshot(db, cycle, 'national');
-  const nationalPrevious = nationalCurrent ? ((await cycleHistory(db, nationalCurrent, 50)).find((s) => previous && s.captured_at.getTime() <= previous.captured_at.getTime()) ?? null) : null;
+  const nationalPrevious = nationalCurrent
+    ? ((await cycleHistory(db, nationalCurrent, 50)).find(
+        (s) => previous && s.captured_at.getTime() <= previous.captured_at.getTime(),
+      ) ?? null)
+    : null;
   const baselineYear = opts.baseline ?? (period ? period.year - 1 : new Date().getFullYear() - 1);
   const baseline = await db
     .selectFrom('snapshots')
@@ -87,19 +109,33 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
     .limit(1)
     .executeTakeFirst();
   const trendSnaps = [...(await cycleHistory(db, current, 156)).reverse(), current];
-  const views = await loadViews(db, [current, ...(previous ? [previous] : []), ...(baseline ? [baseline] : []), ...(nationalCurrent ? [nationalCurrent] : []), ...(nationalPrevious ? [nationalPrevious] : [])]);
+  const views = await loadViews(db, [
+    current,
+    ...(previous ? [previous] : []),
+    ...(baseline ? [baseline] : []),
+    ...(nationalCurrent ? [nationalCurrent] : []),
+    ...(nationalPrevious ? [nationalPrevious] : []),
+  ]);
   // The trend needs only the province's headline figures: one narrow query, not every unit's rows.
   const trendRows = await db
     .selectFrom('observations')
     .select(['snapshot_id', 'metric', 'score'])
-    .where('snapshot_id', 'in', trendSnaps.map((s) => s.id))
+    .where(
+      'snapshot_id',
+      'in',
+      trendSnaps.map((s) => s.id),
+    )
     .where('unit_code', '=', province)
     .where('metric', 'in', ['TOTAL', ...GROUP_CODES])
     .execute();
   const trendValue = new Map(trendRows.map((r) => [`${r.snapshot_id}|${r.metric}`, r.score]));
   const view = views.get(current.id)!;
-  const codes = [...view.observations.values()].filter((o) => o.metric === 'TOTAL' && o.unitCode !== province).map((o) => o.unitCode);
-  const units = codes.length ? await db.selectFrom('units').select(['code', 'kind', 'name']).where('code', 'in', codes).execute() : [];
+  const codes = [...view.observations.values()]
+    .filter((o) => o.metric === 'TOTAL' && o.unitCode !== province)
+    .map((o) => o.unitCode);
+  const units = codes.length
+    ? await db.selectFrom('units').select(['code', 'kind', 'name']).where('code', 'in', codes).execute()
+    : [];
   const provinceRow = await db.selectFrom('units').select('name').where('code', '=', province).executeTakeFirst();
   const alerts = await alertsOfCycle(db, cycle.id, province);
   const nationalMeta = (nationalCurrent?.meta ?? null) as { nationalScore?: unknown } | null;
@@ -120,7 +156,11 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
       capturedAt: s.captured_at,
       values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, trendValue.get(`${s.id}|${g}`) ?? null])),
     })),
-    reconciliation: await reconciliationForReport(db, config, { cycleId: cycle.id, province, nationalSnapshot: current }),
+    reconciliation: await reconciliationForReport(db, config, {
+      cycleId: cycle.id,
+      province,
+      nationalSnapshot: current,
+    }),
   };
 }
 
@@ -130,7 +170,11 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
  * cycle that evaluated nothing (stale data) stands on the last cycle before it that did.
  */
 async function alertsOfCycle(db: Kysely<DB>, cycleId: number, province: string): Promise<BulletinAlertInput[]> {
-  const last = await db.selectFrom('alert_events').select((eb) => eb.fn.max('cycle_id').as('id')).where('cycle_id', '<=', cycleId).executeTakeFirst();
+  const last = await db
+    .selectFrom('alert_events')
+    .select((eb) => eb.fn.max('cycle_id').as('id'))
+    .where('cycle_id', '<=', cycleId)
+    .executeTakeFirst();
   const evaluated = last?.id ?? null;
   if (evaluated === null) return [];
   const rows = await db
@@ -138,7 +182,20 @@ async function alertsOfCycle(db: Kysely<DB>, cycleId: number, province: string):
     .innerJoin('alerts as a', 'a.id', 'e.alert_id')
     .leftJoin('units as u', 'u.code', 'a.unit_code')
     .leftJoin('cycles as oc', 'oc.id', 'a.opened_cycle_id')
-    .select(['a.id', 'a.unit_code', 'u.name as unit_name', 'a.rule', 'e.severity', 'a.metric', 'a.kind', 'a.value', 'a.previous', 'a.threshold', 'a.message', 'oc.week as since_week'])
+    .select([
+      'a.id',
+      'a.unit_code',
+      'u.name as unit_name',
+      'a.rule',
+      'e.severity',
+      'a.metric',
+      'a.kind',
+      'a.value',
+      'a.previous',
+      'a.threshold',
+      'a.message',
+      'oc.week as since_week',
+    ])
     .where('e.cycle_id', '=', Number(evaluated))
     .where('e.event', 'in', ['opened', 'kept', 'escalated', 'deescalated'])
     .where('a.silenced', '=', false)

@@ -30,7 +30,6 @@ export const DIRECTIVE_METRICS = [
   'ON_TIME',
 ] as const;
 
-
 export interface BulletinInput {
   province: { code: string; name: string };
   periodLabel: string;
@@ -84,7 +83,17 @@ export interface BulletinReconciliation {
   /** When no provincial source is configured, the section says so. */
   configured: boolean;
   provincialCapturedAt: Date | null;
-  rows: { unitCode: string; unitName: string; metric: string; label: string; provincial: number | null; national: number | null; gap: number | null; outside: boolean; unit: '%' | 'hồ sơ' }[];
+  rows: {
+    unitCode: string;
+    unitName: string;
+    metric: string;
+    label: string;
+    provincial: number | null;
+    national: number | null;
+    gap: number | null;
+    outside: boolean;
+    unit: '%' | 'hồ sơ';
+  }[];
 }
 
 export interface ValueRow {
@@ -177,7 +186,8 @@ function extremes<T>(rows: readonly T[], value: (r: T) => number): Set<T> {
  */
 export function rankUnits(input: BulletinInput, kind: UnitKind): UnitRankRow[] {
   const list = input.units.filter((u) => u.kind === kind);
-  const inactiveIn = (view: SnapshotView | null, code: string) => (view ? activityIn(view, code).unit === 'inactive' : false);
+  const inactiveIn = (view: SnapshotView | null, code: string) =>
+    view ? activityIn(view, code).unit === 'inactive' : false;
   const rows = list.map((u) => {
     const noActivity = inactiveIn(input.current, u.code);
     const wasInactive = inactiveIn(input.previous, u.code);
@@ -185,7 +195,16 @@ export function rankUnits(input: BulletinInput, kind: UnitKind): UnitRankRow[] {
     const previous = wasInactive ? null : score(input.previous, u.code, 'TOTAL');
     const status = noActivity ? NO_ACTIVITY_LABEL : current === null ? 'không có dữ liệu' : null;
     const previousStatus = wasInactive ? NO_ACTIVITY_LABEL : null;
-    return { code: u.code, name: displayUnitName(u.name), current, previous, change: delta(current, previous), status, previousStatus, noActivity };
+    return {
+      code: u.code,
+      name: displayUnitName(u.name),
+      current,
+      previous,
+      change: delta(current, previous),
+      status,
+      previousStatus,
+      noActivity,
+    };
   });
   const ranks = competitionRanks(rows.map((r) => ({ key: r.code, value: r.current })));
   const prevRanks = competitionRanks(rows.map((r) => ({ key: r.code, value: r.previous })));
@@ -200,9 +219,16 @@ export function rankUnits(input: BulletinInput, kind: UnitKind): UnitRankRow[] {
   if (fell.length === 1) fallers.add(fell[0]!);
   const order = (r: { current: number | null; noActivity: boolean }) => (r.current !== null ? 0 : r.noActivity ? 2 : 1);
   return rows
-    .map((r) => ({ ...r, rank: ranks.get(r.code) ?? null, previousRank: prevRanks.get(r.code) ?? null, lowest: lowest.has(r), biggestFaller: fallers.has(r) }))
+    .map((r) => ({
+      ...r,
+      rank: ranks.get(r.code) ?? null,
+      previousRank: prevRanks.get(r.code) ?? null,
+      lowest: lowest.has(r),
+      biggestFaller: fallers.has(r),
+    }))
     .sort((a, b) => {
-      if (a.rank === null || b.rank === null) return order(a) - order(b) || viCollator.compare(a.name, b.name) || compareUnitCodes(a.code, b.code);
+      if (a.rank === null || b.rank === null)
+        return order(a) - order(b) || viCollator.compare(a.name, b.name) || compareUnitCodes(a.code, b.code);
       return a.rank - b.rank || viCollator.compare(a.name, b.name) || compareUnitCodes(a.code, b.code);
     });
 }
@@ -234,7 +260,9 @@ export function alertNow(a: BulletinAlertInput, view: SnapshotView): string {
 /** Mean of the province totals of the national ranking (the 34). */
 function nationalAverage(view: SnapshotView | null): number | null {
   if (!view) return null;
-  const totals = [...view.observations.values()].filter((o) => o.metric === 'TOTAL' && o.present && o.score !== null).map((o) => o.score!);
+  const totals = [...view.observations.values()]
+    .filter((o) => o.metric === 'TOTAL' && o.present && o.score !== null)
+    .map((o) => o.score!);
   return totals.length ? round2(totals.reduce((n, v) => n + v, 0) / totals.length) : null;
 }
 
@@ -243,12 +271,28 @@ export function buildBulletin(input: BulletinInput): BulletinModel {
   const groups: ValueRow[] = ['TOTAL', ...GROUP_CODES].map((code) => {
     const current = score(input.current, p, code);
     const previous = score(input.previous, p, code);
-    return { code, label: code === 'TOTAL' ? 'Tổng điểm' : metricDef(code)!.name, max: metricDef(code)!.max, baseline: score(input.baseline.view, p, code), previous, current, change: delta(current, previous) };
+    return {
+      code,
+      label: code === 'TOTAL' ? 'Tổng điểm' : metricDef(code)!.name,
+      max: metricDef(code)!.max,
+      baseline: score(input.baseline.view, p, code),
+      previous,
+      current,
+      change: delta(current, previous),
+    };
   });
   const directive = DIRECTIVE_METRICS.map((code) => {
     const current = ratio(input.current, p, code);
     const previous = ratio(input.previous, p, code);
-    const row: ValueRow = { code, label: metricDef(code)!.name, max: null, baseline: ratio(input.baseline.view, p, code), previous, current, change: delta(current, previous) };
+    const row: ValueRow = {
+      code,
+      label: metricDef(code)!.name,
+      max: null,
+      baseline: ratio(input.baseline.view, p, code),
+      previous,
+      current,
+      change: delta(current, previous),
+    };
     return { ...row, trend: classifyTrend(row) };
   });
   const lists: Record<Trend, ValueRow[]> = { rose: [], fell: [], unchanged: [], at100: [], noData: [] };
@@ -267,11 +311,21 @@ export function buildBulletin(input: BulletinInput): BulletinModel {
     previousAt: input.previous?.capturedAt ?? null,
     baselineYear: input.baseline.year,
     hasBaseline: input.baseline.view !== null,
-    rank: { current: rankNow, previous: rankBefore, change: rankNow !== null && rankBefore !== null ? rankBefore - rankNow : null, of: 34, total: score(input.current, p, 'TOTAL') },
+    rank: {
+      current: rankNow,
+      previous: rankBefore,
+      change: rankNow !== null && rankBefore !== null ? rankBefore - rankNow : null,
+      of: 34,
+      total: score(input.current, p, 'TOTAL'),
+    },
     national: { average: nationalAverage(input.nationalCurrent), score: input.nationalScore ?? null },
     groups,
     directive,
-    counts: { overdue: overdue?.numerator ?? null, overduePrevious: overduePrev?.numerator ?? null, received: overdue?.denominator ?? null },
+    counts: {
+      overdue: overdue?.numerator ?? null,
+      overduePrevious: overduePrev?.numerator ?? null,
+      received: overdue?.denominator ?? null,
+    },
     lists,
     departments: rankUnits(input, 'department'),
     communes: rankUnits(input, 'commune'),

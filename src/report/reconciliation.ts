@@ -20,26 +20,61 @@ export interface ReconciliationTable {
   rows: (ReconciliationRow & { unitName: string | null })[];
 }
 
-export async function reconciliationTable(db: Kysely<DB>, config: Config, c: { cycleId: number; province: string; nationalSnapshot: Snapshot }): Promise<ReconciliationTable> {
+export async function reconciliationTable(
+  db: Kysely<DB>,
+  config: Config,
+  c: { cycleId: number; province: string; nationalSnapshot: Snapshot },
+): Promise<ReconciliationTable> {
   const tolerance = config.rules.reconciliation.tolerancePoints;
-  const base = { province: c.province, cycleId: c.cycleId, nationalCapturedAt: c.nationalSnapshot.captured_at.toISOString(), tolerancePoints: tolerance };
+  const base = {
+    province: c.province,
+    cycleId: c.cycleId,
+    nationalCapturedAt: c.nationalSnapshot.captured_at.toISOString(),
+    tolerancePoints: tolerance,
+  };
   if (!config.provincial) return { ...base, configured: false, provincialCapturedAt: null, rows: [] };
   const prov = (await provincialSnapshotsOfCycle(db, c.cycleId, c.province))[0];
   if (!prov) return { ...base, configured: true, provincialCapturedAt: null, rows: [] };
   const views = await loadViews(db, [prov, c.nationalSnapshot]);
   const rows = reconcile(views.get(prov.id)!, views.get(c.nationalSnapshot.id)!, tolerance);
   const codes = [...new Set(rows.map((r) => r.unitCode))];
-  const names = codes.length ? new Map((await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute()).map((u) => [u.code, u.name])) : new Map<string, string>();
-  return { ...base, configured: true, provincialCapturedAt: prov.captured_at.toISOString(), rows: rows.map((r) => ({ ...r, unitName: names.get(r.unitCode) ?? null })) };
+  const names = codes.length
+    ? new Map(
+        (await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute()).map((u) => [
+          u.code,
+          u.name,
+        ]),
+      )
+    : new Map<string, string>();
+  return {
+    ...base,
+    configured: true,
+    provincialCapturedAt: prov.captured_at.toISOString(),
+    rows: rows.map((r) => ({ ...r, unitName: names.get(r.unitCode) ?? null })),
+  };
 }
 
-export async function reconciliationForReport(db: Kysely<DB>, config: Config, c: { cycleId: number; province: string; nationalSnapshot: Snapshot }): Promise<BulletinReconciliation> {
+export async function reconciliationForReport(
+  db: Kysely<DB>,
+  config: Config,
+  c: { cycleId: number; province: string; nationalSnapshot: Snapshot },
+): Promise<BulletinReconciliation> {
   const t = await reconciliationTable(db, config, c);
   return {
     configured: t.configured,
     provincialCapturedAt: t.provincialCapturedAt ? new Date(t.provincialCapturedAt) : null,
     rows: t.rows
       .filter((r) => r.status === 'ok' || r.status === 'outside')
-      .map((r) => ({ unitCode: r.unitCode, unitName: r.unitName ?? r.unitCode, metric: r.metric, label: r.label, provincial: r.provincial, national: r.national, gap: r.gap, outside: r.status === 'outside', unit: r.unit })),
+      .map((r) => ({
+        unitCode: r.unitCode,
+        unitName: r.unitName ?? r.unitCode,
+        metric: r.metric,
+        label: r.label,
+        provincial: r.provincial,
+        national: r.national,
+        gap: r.gap,
+        outside: r.status === 'outside',
+        unit: r.unit,
+      })),
   };
 }

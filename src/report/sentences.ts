@@ -9,12 +9,15 @@ function twoDigits(n: number | null): string {
 export function rankSentence(m: BulletinModel): string {
   const at = viDate(m.currentAt, m.timezone);
   const total = m.rank.total === null ? '' : ` đạt ${viNumber(m.rank.total)}/100 điểm,`;
-  if (m.rank.current === null) return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} chưa có xếp hạng toàn quốc trong lần thu thập này.`;
+  if (m.rank.current === null)
+    return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} chưa có xếp hạng toàn quốc trong lần thu thập này.`;
   const now = `xếp hạng ${twoDigits(m.rank.current)}/${m.rank.of} tỉnh, thành phố`;
-  if (m.rank.previous === null || m.previousAt === null) return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} ${now}.`;
+  if (m.rank.previous === null || m.previousAt === null)
+    return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} ${now}.`;
   const before = viDate(m.previousAt, m.timezone);
   const change = m.rank.change!;
-  const how = change > 0 ? `tăng ${viCount(change)} bậc` : change < 0 ? `giảm ${viCount(-change)} bậc` : 'giữ nguyên thứ hạng';
+  const how =
+    change > 0 ? `tăng ${viCount(change)} bậc` : change < 0 ? `giảm ${viCount(-change)} bậc` : 'giữ nguyên thứ hạng';
   return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} ${now}, ${how} so với ngày ${before} (xếp hạng ${twoDigits(m.rank.previous)}/${m.rank.of}).`;
 }
 
@@ -36,7 +39,9 @@ export function trendSentences(m: BulletinModel): string[] {
   for (const t of ['fell', 'rose', 'at100', 'unchanged', 'noData'] as Trend[]) {
     const list = m.lists[t];
     if (list.length === 0) continue;
-    out.push(`${TREND_TEXT[t](viCount(list.length))}: ${list.map((r) => item(r, t === 'fell' || t === 'rose')).join('; ')}.`);
+    out.push(
+      `${TREND_TEXT[t](viCount(list.length))}: ${list.map((r) => item(r, t === 'fell' || t === 'rose')).join('; ')}.`,
+    );
   }
   if (m.previousAt === null) out.unshift('Đây là lần thu thập đầu tiên của kỳ: chưa có số liệu để so sánh.');
   return out;
@@ -45,15 +50,26 @@ export function trendSentences(m: BulletinModel): string[] {
 export function overdueSentence(m: BulletinModel): string | null {
   if (m.counts.overdue === null) return null;
   const prev = m.counts.overduePrevious;
-  const change = prev === null ? '' : m.counts.overdue < prev ? `, giảm ${viInteger(prev - m.counts.overdue)} hồ sơ so với lần trước (${viInteger(prev)})` : m.counts.overdue > prev ? `, tăng ${viInteger(m.counts.overdue - prev)} hồ sơ so với lần trước (${viInteger(prev)})` : ', không đổi so với lần trước';
+  const change =
+    prev === null
+      ? ''
+      : m.counts.overdue < prev
+        ? `, giảm ${viInteger(prev - m.counts.overdue)} hồ sơ so với lần trước (${viInteger(prev)})`
+        : m.counts.overdue > prev
+          ? `, tăng ${viInteger(m.counts.overdue - prev)} hồ sơ so với lần trước (${viInteger(prev)})`
+          : ', không đổi so với lần trước';
   return `Hồ sơ giải quyết trễ hạn: ${viInteger(m.counts.overdue)}/${viInteger(m.counts.received)} hồ sơ${change}.`;
 }
 
 /** The two national figures, each named for what it is (they differ: 61,55 vs 56,56 on 2026-09-17). */
 export function nationalSentence(m: BulletinModel): string | null {
   const parts: string[] = [];
-  if (m.national.average !== null) parts.push(`điểm bình quân cả nước (trung bình cộng tổng điểm của ${m.rank.of} tỉnh, thành phố) là ${viNumber(m.national.average)}`);
-  if (m.national.score !== null) parts.push(`điểm của cả nước do Cổng Dịch vụ công quốc gia công bố là ${viNumber(m.national.score)}`);
+  if (m.national.average !== null)
+    parts.push(
+      `điểm bình quân cả nước (trung bình cộng tổng điểm của ${m.rank.of} tỉnh, thành phố) là ${viNumber(m.national.average)}`,
+    );
+  if (m.national.score !== null)
+    parts.push(`điểm của cả nước do Cổng Dịch vụ công quốc gia công bố là ${viNumber(m.national.score)}`);
   if (parts.length === 0) return null;
   const text = parts.join('; ');
   return `Cùng thời điểm, ${text}.`;

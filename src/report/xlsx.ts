@@ -30,7 +30,12 @@ export async function buildXlsx(rows: readonly ExportRow[]): Promise<Buffer> {
   wb.creator = 'chiso766';
   for (const sheetDef of SHEETS) {
     const ws = wb.addWorksheet(sheetDef.title, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+    ws.columns = COLUMNS.map((c) => ({
+      header: c.header,
+      key: c.key,
+      width: c.width,
+      style: c.numFmt ? { numFmt: c.numFmt } : {},
+    }));
     ws.getRow(1).font = { bold: true };
     for (const r of rows.filter((x) => x.unit_kind === sheetDef.kind)) ws.addRow({ ...r });
   }

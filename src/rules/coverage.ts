@@ -13,11 +13,13 @@ export function coverageFindings(input: RuleInput): Finding[] {
   const before = input.history[0] ? unitsOf(input.history[0]) : [];
   const vanished = before.filter((u) => !now.has(u)).sort();
   const missingMetrics: string[] = [];
-  for (const o of input.current.observations.values()) if (!o.present && HEADLINE_METRICS.includes(o.metric)) missingMetrics.push(`${o.unitCode} ${o.metric}`);
+  for (const o of input.current.observations.values())
+    if (!o.present && HEADLINE_METRICS.includes(o.metric)) missingMetrics.push(`${o.unitCode} ${o.metric}`);
   missingMetrics.sort();
   if (vanished.length === 0 && missingMetrics.length === 0) return [];
   const parts: string[] = [];
-  if (vanished.length) parts.push(`${vanished.length} unit(s) present in the previous capture are missing now: ${vanished.join(', ')}`);
+  if (vanished.length)
+    parts.push(`${vanished.length} unit(s) present in the previous capture are missing now: ${vanished.join(', ')}`);
   if (missingMetrics.length) parts.push(`figures missing from their endpoint: ${missingMetrics.join(', ')}`);
   return [
     {

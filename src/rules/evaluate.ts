@@ -2,12 +2,24 @@
 import { coverageFindings } from './coverage.ts';
 import { floorFindings, targetFindings } from './thresholds.ts';
 import { noActivityFindings, NO_ACTIVITY_RULE } from './no-activity.ts';
-import { consecutiveDeclinesFindings, nationalRankDropFindings, rankDropFindings, weeklyDropFindings } from './trends.ts';
+import {
+  consecutiveDeclinesFindings,
+  nationalRankDropFindings,
+  rankDropFindings,
+  weeklyDropFindings,
+} from './trends.ts';
 import type { RuleInput } from './types.ts';
 import type { Finding } from '../domain/findings.ts';
 
 /** The indicator rules of one province's units (a province evaluation resolves only these). */
-export const INDICATOR_RULES = ['floor', 'weeklyDrop', 'consecutiveDeclines', 'rankDrop', 'target', NO_ACTIVITY_RULE] as const;
+export const INDICATOR_RULES = [
+  'floor',
+  'weeklyDrop',
+  'consecutiveDeclines',
+  'rankDrop',
+  'target',
+  NO_ACTIVITY_RULE,
+] as const;
 /** Rules on the national ranking (the province's own rank among the 34). */
 export const NATIONAL_RULES = ['nationalRankDrop'] as const;
 export const SOURCE_DATA_RULES = ['source.coverage'] as const;

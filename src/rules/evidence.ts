@@ -2,7 +2,11 @@
 import type { SnapshotView } from '../domain/observations.ts';
 import type { RuleInput } from './types.ts';
 
-export function evidence(input: RuleInput, extra: Record<string, unknown>, previous?: SnapshotView): Record<string, unknown> {
+export function evidence(
+  input: RuleInput,
+  extra: Record<string, unknown>,
+  previous?: SnapshotView,
+): Record<string, unknown> {
   return {
     ...extra,
     capturedAt: input.current.capturedAt.toISOString(),
@@ -12,4 +16,3 @@ export function evidence(input: RuleInput, extra: Record<string, unknown>, previ
     portalPage: input.portalUrl,
   };
 }
-

@@ -47,18 +47,27 @@ export function judge(view: SnapshotView, unit: string, metric: string): Judged 
   // A sub-metric over nothing (0/0) measures nothing.
   if (metricDef(metric)?.family === 'portal' && o.denominator === 0) return { kind: 'noActivity' };
   const pct = o.maxScore ? (o.score / o.maxScore) * 100 : null;
-  if (metric !== 'TOTAL' || activity.inactiveGroups.length === 0 || !o.maxScore) return { kind: 'judged', obs: o, score: o.score, max: o.maxScore, pct, excluded: [] };
+  if (metric !== 'TOTAL' || activity.inactiveGroups.length === 0 || !o.maxScore)
+    return { kind: 'judged', obs: o, score: o.score, max: o.maxScore, pct, excluded: [] };
   let excludedScore = 0;
   let excludedMax = 0;
   for (const g of activity.inactiveGroups) {
     const go = view.observations.get(obsKey(unit, g));
-    if (!go || !go.present || go.score === null || !go.maxScore) return { kind: 'judged', obs: o, score: o.score, max: o.maxScore, pct, excluded: [] };
+    if (!go || !go.present || go.score === null || !go.maxScore)
+      return { kind: 'judged', obs: o, score: o.score, max: o.maxScore, pct, excluded: [] };
     excludedScore += go.score;
     excludedMax += go.maxScore;
   }
   const activeMax = o.maxScore - excludedMax;
   if (activeMax <= 0) return { kind: 'noActivity' };
-  return { kind: 'judged', obs: o, score: o.score, max: o.maxScore, pct: round2(((o.score - excludedScore) / activeMax) * 100), excluded: [...activity.inactiveGroups] };
+  return {
+    kind: 'judged',
+    obs: o,
+    score: o.score,
+    max: o.maxScore,
+    pct: round2(((o.score - excludedScore) / activeMax) * 100),
+    excluded: [...activity.inactiveGroups],
+  };
 }
 
 /** Same groups left out on both sides: otherwise a change is a change of activity, not of work. */

@@ -44,7 +44,13 @@ export function noActivityKeys(input: RuleInput): Set<string> {
   const out = new Set<string>();
   for (const unit of unitsOf(input.current)) {
     const r = rulesForUnit(input.rules, unit);
-    const metrics = new Set([...HEADLINE_METRICS, ...r.floor.metrics, ...r.weeklyDrop.metrics, ...r.consecutiveDeclines.metrics, ...input.rules.target.map((t) => t.metric)]);
+    const metrics = new Set([
+      ...HEADLINE_METRICS,
+      ...r.floor.metrics,
+      ...r.weeklyDrop.metrics,
+      ...r.consecutiveDeclines.metrics,
+      ...input.rules.target.map((t) => t.metric),
+    ]);
     for (const m of metrics) if (judge(input.current, unit, m).kind === 'noActivity') out.add(`${unit}|${m}`);
   }
   return out;

@@ -22,16 +22,51 @@ export interface ReconciliationPair {
 export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
   // Digitisation: share of dossiers with digitised files in the provincial system ↔ DVCQG's
   // SO_HOA_GIAY_TO_GIAI_QUYET ratio (the seed notice: 99,90 % vs 58,77 % for one department).
-  { provincial: 'PROV_DIGITIZATION', provincialField: 'ratio', national: 'SO_HOA_GIAY_TO_GIAI_QUYET', nationalField: 'ratio', unit: '%', label: 'Tỷ lệ số hóa hồ sơ' },
+  {
+    provincial: 'PROV_DIGITIZATION',
+    provincialField: 'ratio',
+    national: 'SO_HOA_GIAY_TO_GIAI_QUYET',
+    nationalField: 'ratio',
+    unit: '%',
+    label: 'Tỷ lệ số hóa hồ sơ',
+  },
   // Dossiers received locally ↔ DVCQG totalReceived (dvc-progress-tree): the difference is the
   // count of dossiers not synced to the national portal (what DOSSIER_SYNC measures).
-  { provincial: 'PROV_RECEIVED', provincialField: 'numerator', national: 'ON_TIME', nationalField: 'denominator', unit: 'hồ sơ', label: 'Số hồ sơ tiếp nhận' },
+  {
+    provincial: 'PROV_RECEIVED',
+    provincialField: 'numerator',
+    national: 'ON_TIME',
+    nationalField: 'denominator',
+    unit: 'hồ sơ',
+    label: 'Số hồ sơ tiếp nhận',
+  },
   // Online payment share ↔ payment ratio A of the TTTT formula (paid online / with a fee).
-  { provincial: 'PROV_ONLINE_PAYMENT', provincialField: 'ratio', national: 'ONLINE_PAYMENT_DOSSIER', nationalField: 'ratio', unit: '%', label: 'Tỷ lệ thanh toán trực tuyến' },
+  {
+    provincial: 'PROV_ONLINE_PAYMENT',
+    provincialField: 'ratio',
+    national: 'ONLINE_PAYMENT_DOSSIER',
+    nationalField: 'ratio',
+    unit: '%',
+    label: 'Tỷ lệ thanh toán trực tuyến',
+  },
   // Online submission share ↔ channelOnlineSum / channelTotalSum (province level only at DVCQG).
-  { provincial: 'PROV_ONLINE_SUBMISSION', provincialField: 'ratio', national: 'ONLINE_SUBMISSION', nationalField: 'ratio', unit: '%', label: 'Tỷ lệ hồ sơ nộp trực tuyến' },
+  {
+    provincial: 'PROV_ONLINE_SUBMISSION',
+    provincialField: 'ratio',
+    national: 'ONLINE_SUBMISSION',
+    nationalField: 'ratio',
+    unit: '%',
+    label: 'Tỷ lệ hồ sơ nộp trực tuyến',
+  },
   // Overdue dossiers ↔ DVCQG totalOverdue.
-  { provincial: 'PROV_OVERDUE', provincialField: 'numerator', national: 'OVERDUE', nationalField: 'numerator', unit: 'hồ sơ', label: 'Số hồ sơ trễ hạn' },
+  {
+    provincial: 'PROV_OVERDUE',
+    provincialField: 'numerator',
+    national: 'OVERDUE',
+    nationalField: 'numerator',
+    unit: 'hồ sơ',
+    label: 'Số hồ sơ trễ hạn',
+  },
 ];
 
 export type ReconciliationStatus = 'ok' | 'outside' | 'missing-provincial' | 'missing-national';
@@ -58,7 +93,11 @@ function pick(o: Observation | undefined, field: Field): number | null {
 }
 
 /** Every comparable pair of every unit present on either side; missing sides are listed too. */
-export function reconcile(provincial: SnapshotView, national: SnapshotView, tolerancePoints: number): ReconciliationRow[] {
+export function reconcile(
+  provincial: SnapshotView,
+  national: SnapshotView,
+  tolerancePoints: number,
+): ReconciliationRow[] {
   const units = new Set<string>();
   for (const o of provincial.observations.values()) units.add(o.unitCode);
   const rows: ReconciliationRow[] = [];
@@ -70,10 +109,33 @@ export function reconcile(provincial: SnapshotView, national: SnapshotView, tole
       let gapPoints: number | null = null;
       if (p !== null && n !== null) {
         // Counts: 0 vs 0 agree; otherwise the gap as a share of the larger count.
-        gapPoints = pair.unit === '%' ? Math.abs(delta(p, n)!) : Math.max(p, n) === 0 ? 0 : Math.round((Math.abs(p - n) / Math.max(p, n)) * 10000) / 100;
+        gapPoints =
+          pair.unit === '%'
+            ? Math.abs(delta(p, n)!)
+            : Math.max(p, n) === 0
+              ? 0
+              : Math.round((Math.abs(p - n) / Math.max(p, n)) * 10000) / 100;
       }
-      const status: ReconciliationStatus = p === null ? 'missing-provincial' : n === null ? 'missing-national' : gapPoints! > tolerancePoints ? 'outside' : 'ok';
-      rows.push({ unitCode, metric: pair.provincial, nationalMetric: pair.national, label: pair.label, unit: pair.unit, provincial: p, national: n, gap: delta(p, n), gapPoints, status });
+      const status: ReconciliationStatus =
+        p === null
+          ? 'missing-provincial'
+          : n === null
+            ? 'missing-national'
+            : gapPoints! > tolerancePoints
+              ? 'outside'
+              : 'ok';
+      rows.push({
+        unitCode,
+        metric: pair.provincial,
+        nationalMetric: pair.national,
+        label: pair.label,
+        unit: pair.unit,
+        provincial: p,
+        national: n,
+        gap: delta(p, n),
+        gapPoints,
+        status,
+      });
     }
   }
   return rows;

@@ -8,7 +8,12 @@ import type { RulesConfig } from '../config/schema.ts';
 export type UnitRules = Pick<RulesConfig, 'floor' | 'weeklyDrop' | 'consecutiveDeclines' | 'rankDrop'>;
 
 export function rulesForUnit(rules: RulesConfig, unitCode: string): UnitRules {
-  let out: UnitRules = { floor: rules.floor, weeklyDrop: rules.weeklyDrop, consecutiveDeclines: rules.consecutiveDeclines, rankDrop: rules.rankDrop };
+  let out: UnitRules = {
+    floor: rules.floor,
+    weeklyDrop: rules.weeklyDrop,
+    consecutiveDeclines: rules.consecutiveDeclines,
+    rankDrop: rules.rankDrop,
+  };
   for (const o of rules.overrides) {
     if (!picomatch.isMatch(unitCode, o.unit)) continue;
     out = {

@@ -64,7 +64,9 @@ export function floorFindings(input: RuleInput): Finding[] {
           value: j.score,
           maxScore,
           ratio: round2(pct),
-          ...(j.excluded.length ? { inactiveGroups: j.excluded, officialRatio: round2((j.score / maxScore) * 100) } : {}),
+          ...(j.excluded.length
+            ? { inactiveGroups: j.excluded, officialRatio: round2((j.score / maxScore) * 100) }
+            : {}),
           thresholdRatio: thresholdPct,
           resolveMargin: settings.resolveMargin,
           previous: prev?.score ?? null,
@@ -102,7 +104,12 @@ export function targetFindings(input: RuleInput): Finding[] {
         previous: prev?.score ?? null,
         threshold: t.value,
         message: `${metricLabel(t.metric)} ${scoreOf(j.score, o.maxScore)} — chưa đạt chỉ tiêu ${viNumber(t.value)}${basisNote(j.excluded, j.pct ?? 0)}`,
-        evidence: evidence(input, { value: o.score, target: t.value, previous: prev?.score ?? null, ...(j.excluded.length ? { inactiveGroups: j.excluded, judgedValue: judged } : {}) }),
+        evidence: evidence(input, {
+          value: o.score,
+          target: t.value,
+          previous: prev?.score ?? null,
+          ...(j.excluded.length ? { inactiveGroups: j.excluded, judgedValue: judged } : {}),
+        }),
       });
     }
   }

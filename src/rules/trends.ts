@@ -72,15 +72,31 @@ export function consecutiveDeclinesFindings(input: RuleInput): Finding[] {
         value: scores[0]!,
         previous: scores[1]!,
         threshold: settings.minPoints,
-        message: `${metricLabel(metric)} giảm ${settings.steps} lần liên tiếp (${[...scores].reverse().map((s) => viNumber(s)).join(' → ')})`,
-        evidence: evidence(input, { series: [...scores].reverse(), capturedAt: series.map((s) => s.capturedAt.toISOString()).reverse(), fellTotal: delta(oldest, scores[0]!), steps: settings.steps, minPoints: settings.minPoints }),
+        message: `${metricLabel(metric)} giảm ${settings.steps} lần liên tiếp (${[...scores]
+          .reverse()
+          .map((s) => viNumber(s))
+          .join(' → ')})`,
+        evidence: evidence(input, {
+          series: [...scores].reverse(),
+          capturedAt: series.map((s) => s.capturedAt.toISOString()).reverse(),
+          fellTotal: delta(oldest, scores[0]!),
+          steps: settings.steps,
+          minPoints: settings.minPoints,
+        }),
       });
     }
   }
   return out;
 }
 
-type RankCheck = (rule: string, unit: string, cur: SnapshotView, prev: SnapshotView | undefined, scopeLabel: string, usePeer: boolean) => void;
+type RankCheck = (
+  rule: string,
+  unit: string,
+  cur: SnapshotView,
+  prev: SnapshotView | undefined,
+  scopeLabel: string,
+  usePeer: boolean,
+) => void;
 
 function rankChecker(input: RuleInput, out: Finding[]): RankCheck {
   return (rule, unit, cur, prev, scopeLabel, usePeer) => {
@@ -109,7 +125,17 @@ function rankChecker(input: RuleInput, out: Finding[]): RankCheck {
       previous: before,
       threshold: settings.places,
       message: `Xếp hạng ${scopeLabel} giảm ${fell} bậc (từ ${before} xuống ${now})`,
-      evidence: evidence(input, { rank: now, previousRank: before, fell, scope: usePeer ? 'peer' : rule === 'nationalRankDrop' ? 'national' : 'province', places: settings.places }, prev),
+      evidence: evidence(
+        input,
+        {
+          rank: now,
+          previousRank: before,
+          fell,
+          scope: usePeer ? 'peer' : rule === 'nationalRankDrop' ? 'national' : 'province',
+          places: settings.places,
+        },
+        prev,
+      ),
     });
   };
 }
@@ -122,7 +148,14 @@ export function rankDropFindings(input: RuleInput): Finding[] {
     if (unit === input.province) continue;
     const usePeer = rulesForUnit(input.rules, unit).rankDrop.scope === 'peer';
     const kind = input.units.get(unit)?.kind;
-    check('rankDrop', unit, input.current, input.history[0], usePeer ? (kind === 'commune' ? 'trong khối xã, phường' : 'trong khối sở, ban, ngành') : 'trong tỉnh', usePeer);
+    check(
+      'rankDrop',
+      unit,
+      input.current,
+      input.history[0],
+      usePeer ? (kind === 'commune' ? 'trong khối xã, phường' : 'trong khối sở, ban, ngành') : 'trong tỉnh',
+      usePeer,
+    );
   }
   return out;
 }
@@ -130,6 +163,14 @@ export function rankDropFindings(input: RuleInput): Finding[] {
 /** The province itself: its national rank among the 34 fell by ≥ `places` (rule `nationalRankDrop`). */
 export function nationalRankDropFindings(input: RuleInput): Finding[] {
   const out: Finding[] = [];
-  if (input.nationalCurrent) rankChecker(input, out)('nationalRankDrop', input.province, input.nationalCurrent, input.nationalHistory[0], 'toàn quốc', false);
+  if (input.nationalCurrent)
+    rankChecker(input, out)(
+      'nationalRankDrop',
+      input.province,
+      input.nationalCurrent,
+      input.nationalHistory[0],
+      'toàn quốc',
+      false,
+    );
   return out;
 }

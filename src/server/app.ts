@@ -31,10 +31,18 @@ export async function checkHealth(rt: Runtime): Promise<HealthReport> {
       const policy = (await withTimeout(rt.redis.config('GET', 'maxmemory-policy'), 2000, 'Redis CONFIG')) as string[];
       const value = policy[1] ?? 'unknown';
       checks.redisEviction =
-        value === 'noeviction' ? { ok: true, detail: 'noeviction' } : { ok: false, detail: `maxmemory-policy is ${value}: BullMQ needs noeviction or jobs can be silently lost (redis-server --maxmemory-policy noeviction)` };
+        value === 'noeviction'
+          ? { ok: true, detail: 'noeviction' }
+          : {
+              ok: false,
+              detail: `maxmemory-policy is ${value}: BullMQ needs noeviction or jobs can be silently lost (redis-server --maxmemory-policy noeviction)`,
+            };
     } catch (e) {
       // Managed Redis often forbids CONFIG: say so, do not fail the check on it.
-      checks.redisEviction = { ok: true, detail: `cannot read maxmemory-policy (${(e as Error).message}); make sure it is noeviction` };
+      checks.redisEviction = {
+        ok: true,
+        detail: `cannot read maxmemory-policy (${(e as Error).message}); make sure it is noeviction`,
+      };
     }
   } catch (e) {
     checks.redis = { ok: false, detail: (e as Error).message };
@@ -67,7 +75,9 @@ export function requireOpsToken(token: string) {
     }
     if (given && tokenMatches(given, token)) return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="chiso766 ops", charset="UTF-8"');
-    res.status(401).json({ error: 'unauthorized: send Authorization: Bearer $CHISO766_OPS_TOKEN (or the token as the Basic-auth password)' });
+    res.status(401).json({
+      error: 'unauthorized: send Authorization: Bearer $CHISO766_OPS_TOKEN (or the token as the Basic-auth password)',
+    });
   };
 }
 
@@ -81,7 +91,15 @@ function registerDatabaseGauges(rt: Runtime): void {
     help: 'Seconds since the last capture that completed (changed or unchanged)',
     registers: [registry],
     async collect() {
-      const row = await withTimeout(rt.db.selectFrom('captures').select((eb) => eb.fn.max('finished_at').as('at')).where('state', 'in', ['complete', 'unchanged']).executeTakeFirst(), 3000, 'last capture').catch(() => undefined);
+      const row = await withTimeout(
+        rt.db
+          .selectFrom('captures')
+          .select((eb) => eb.fn.max('finished_at').as('at'))
+          .where('state', 'in', ['complete', 'unchanged'])
+          .executeTakeFirst(),
+        3000,
+        'last capture',
+      ).catch(() => undefined);
       const at = row?.at ? new Date(row.at as unknown as string | Date) : null;
       this.set(at ? (Date.now() - at.getTime()) / 1000 : -1);
     },
@@ -91,12 +109,24 @@ function registerDatabaseGauges(rt: Runtime): void {
     help: 'E-mails written to the outbox and not sent yet (waiting for their send job or for the mail server)',
     registers: [registry],
     async collect() {
-      const row = await withTimeout(rt.db.selectFrom('outbox').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')]).where('state', 'in', ['pending', 'sending']).executeTakeFirst(), 3000, 'outbox backlog').catch(() => null);
+      const row = await withTimeout(
+        rt.db
+          .selectFrom('outbox')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+          .where('state', 'in', ['pending', 'sending'])
+          .executeTakeFirst(),
+        3000,
+        'outbox backlog',
+      ).catch(() => null);
       this.set(row ? Number(row.n) : -1);
       oldest.set(row?.oldest ? (Date.now() - new Date(row.oldest as unknown as string | Date).getTime()) / 1000 : 0);
     },
   });
-  const oldest = new Gauge({ name: 'chiso766_outbox_oldest_unsent_age_seconds', help: 'Age of the oldest unsent e-mail (0 when none)', registers: [registry] });
+  const oldest = new Gauge({
+    name: 'chiso766_outbox_oldest_unsent_age_seconds',
+    help: 'Age of the oldest unsent e-mail (0 when none)',
+    registers: [registry],
+  });
   new Gauge({
     name: 'chiso766_open_alerts',
     help: 'Open alerts by severity and kind',
@@ -104,7 +134,16 @@ function registerDatabaseGauges(rt: Runtime): void {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await withTimeout(rt.db.selectFrom('alerts').select(['severity', 'kind', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '=', 'open').groupBy(['severity', 'kind']).execute(), 3000, 'open alerts').catch(() => []);
+      const rows = await withTimeout(
+        rt.db
+          .selectFrom('alerts')
+          .select(['severity', 'kind', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('state', '=', 'open')
+          .groupBy(['severity', 'kind'])
+          .execute(),
+        3000,
+        'open alerts',
+      ).catch(() => []);
       for (const r of rows) this.set({ severity: r.severity, kind: r.kind }, Number(r.n));
     },
   });
@@ -130,7 +169,11 @@ export function createApp(rt: Runtime): express.Express {
   if (token) {
     const board = new ExpressAdapter();
     board.setBasePath('/ops');
-    createBullBoard({ queues: Object.values(rt.queues).map((q) => new BullMQAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'chiso766 jobs' } } });
+    createBullBoard({
+      queues: Object.values(rt.queues).map((q) => new BullMQAdapter(q)),
+      serverAdapter: board,
+      options: { uiConfig: { boardTitle: 'chiso766 jobs' } },
+    });
     app.use('/ops', requireOpsToken(token), board.getRouter());
   } else {
     // Disabled, but answered like a locked door so nobody mistakes it for a missing page.
@@ -141,7 +184,11 @@ export function createApp(rt: Runtime): express.Express {
   return app;
 }
 
-export async function startServer(rt: Runtime, port: number, host = '0.0.0.0'): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+export async function startServer(
+  rt: Runtime,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const app = createApp(rt);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(port, host, () => resolve(s));

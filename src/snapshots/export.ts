@@ -25,18 +25,43 @@ export interface ExportRow {
   present: boolean;
 }
 
-export const EXPORT_COLUMNS = ['captured_at', 'unit_code', 'unit_name', 'unit_kind', 'metric', 'score', 'max_score', 'ratio', 'numerator', 'denominator', 'rank'] as const;
+export const EXPORT_COLUMNS = [
+  'captured_at',
+  'unit_code',
+  'unit_name',
+  'unit_kind',
+  'metric',
+  'score',
+  'max_score',
+  'ratio',
+  'numerator',
+  'denominator',
+  'rank',
+] as const;
 
 /** Snapshots (with observations) of the most recent capture that produced any. */
 export async function latestDataSnapshots(db: Kysely<DB>, source?: string): Promise<Snapshot[]> {
-  let q = db.selectFrom('snapshots').select('capture_id').where('unchanged', '=', false).where('observation_count', '>', 0);
+  let q = db
+    .selectFrom('snapshots')
+    .select('capture_id')
+    .where('unchanged', '=', false)
+    .where('observation_count', '>', 0);
   if (source) q = q.where('source', '=', source);
   const latest = await q.orderBy('captured_at', 'desc').orderBy('capture_id', 'desc').limit(1).executeTakeFirst();
   if (!latest) return [];
-  return db.selectFrom('snapshots').selectAll().where('capture_id', '=', latest.capture_id).where('unchanged', '=', false).orderBy('id').execute();
+  return db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('capture_id', '=', latest.capture_id)
+    .where('unchanged', '=', false)
+    .orderBy('id')
+    .execute();
 }
 
-export async function exportRows(db: Kysely<DB>, opts: { snapshotIds?: number[]; unit?: string; source?: string }): Promise<ExportRow[]> {
+export async function exportRows(
+  db: Kysely<DB>,
+  opts: { snapshotIds?: number[]; unit?: string; source?: string },
+): Promise<ExportRow[]> {
   let q = db
     .selectFrom('observations as o')
     .innerJoin('snapshots as s', 's.id', 'o.snapshot_id')
@@ -82,4 +107,3 @@ export async function exportRows(db: Kysely<DB>, opts: { snapshotIds?: number[];
     present: r.present,
   }));
 }
-

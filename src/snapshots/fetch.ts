@@ -48,7 +48,12 @@ function background(p: Promise<unknown>): Promise<void> {
 }
 
 /** Fetch one request (all its pages) into the raw archive. Idempotent per capture. */
-export async function fetchRequest(ctx: FetchContext, captureId: number, req: SourceRequest, attempt: number): Promise<FetchResult> {
+export async function fetchRequest(
+  ctx: FetchContext,
+  captureId: number,
+  req: SourceRequest,
+  attempt: number,
+): Promise<FetchResult> {
   const { db, source, transport, config } = ctx;
   const stored = await storedPages(db, captureId, req.key);
   const base = { requestKey: req.key, scope: req.scope, endpoint: req.endpoint };
@@ -82,7 +87,16 @@ export async function fetchRequest(ctx: FetchContext, captureId: number, req: So
     archiving.push(background(archiveResponse(db, captureId, info, res, attempt)));
     bodies.set(key, res.body);
   }
-  return { ...base, outcome: 'ok', detail: null, status, pages: totalPages, reused: fetched === 0, archived: Promise.all(archiving).then(() => undefined), bodies };
+  return {
+    ...base,
+    outcome: 'ok',
+    detail: null,
+    status,
+    pages: totalPages,
+    reused: fetched === 0,
+    archived: Promise.all(archiving).then(() => undefined),
+    bodies,
+  };
 }
 
 /**
@@ -90,7 +104,11 @@ export async function fetchRequest(ctx: FetchContext, captureId: number, req: So
  * attempts are left (5xx, timeouts, resets), else `give-up`; `stop` at once on blocked (WAF, 403,
  * 429 — never retried automatically) and on drift (a parser fix, then `reingest`).
  */
-export function retryPolicy(outcome: Outcome, attempt: number, maxAttempts: number): 'done' | 'retry' | 'give-up' | 'stop' {
+export function retryPolicy(
+  outcome: Outcome,
+  attempt: number,
+  maxAttempts: number,
+): 'done' | 'retry' | 'give-up' | 'stop' {
   if (outcome === 'ok') return 'done';
   if (outcome === 'retryable') return attempt < maxAttempts ? 'retry' : 'give-up';
   return 'stop';

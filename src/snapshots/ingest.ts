@@ -61,9 +61,20 @@ export function contentHash(payloads: readonly Pick<RawPayload, 'request_key' | 
 }
 
 /** Parse one scope's answers (each request's pages in order) with the capture's source. */
-async function parseScope(db: Kysely<DB>, source: string, scope: string, payloads: readonly RawPayload[], config: Config | null, trusted: boolean): Promise<ParsedScope> {
+async function parseScope(
+  db: Kysely<DB>,
+  source: string,
+  scope: string,
+  payloads: readonly RawPayload[],
+  config: Config | null,
+  trusted: boolean,
+): Promise<ParsedScope> {
   const s = sourceOf(source);
-  const sorted = [...payloads].sort((a, b) => (baseKey(a.request_key) === baseKey(b.request_key) ? pageOfKey(a.request_key) - pageOfKey(b.request_key) : a.id - b.id));
+  const sorted = [...payloads].sort((a, b) =>
+    baseKey(a.request_key) === baseKey(b.request_key)
+      ? pageOfKey(a.request_key) - pageOfKey(b.request_key)
+      : a.id - b.id,
+  );
   const registry = s.needsRegistry ? await listUnits(db, [scope]) : [];
   return s.parse(scope, sorted, { config, registry, trusted });
 }
@@ -103,10 +114,22 @@ function toRows(snapshotId: number, observations: readonly FullObservation[], no
  */
 async function writeSnapshot(
   db: Kysely<DB>,
-  c: { captureId: number; source: string; scope: string; periodKey: string; capturedAt: Date; hash: string; parsed: ParsedScope; existingId: number | null; afterSnapshotRow?: (scope: string) => void | Promise<void>; reingest: boolean },
+  c: {
+    captureId: number;
+    source: string;
+    scope: string;
+    periodKey: string;
+    capturedAt: Date;
+    hash: string;
+    parsed: ParsedScope;
+    existingId: number | null;
+    afterSnapshotRow?: (scope: string) => void | Promise<void>;
+    reingest: boolean;
+  },
 ): Promise<SnapshotReport | null> {
   const notes = [...c.parsed.notes];
-  const meta = () => JSON.stringify({ ...c.parsed.meta, notes, ...(c.reingest ? { reingestedAt: new Date().toISOString() } : {}) });
+  const meta = () =>
+    JSON.stringify({ ...c.parsed.meta, notes, ...(c.reingest ? { reingestedAt: new Date().toISOString() } : {}) });
   return inBulkTransaction(db, async (trx, writeObservations) => {
     let snapshotId: number;
     if (c.existingId !== null) {
@@ -115,7 +138,15 @@ async function writeSnapshot(
     } else {
       const snap = await trx
         .insertInto('snapshots')
-        .values({ capture_id: c.captureId, source: c.source, scope: c.scope, period_key: c.periodKey, captured_at: c.capturedAt, content_hash: c.hash, meta: meta() })
+        .values({
+          capture_id: c.captureId,
+          source: c.source,
+          scope: c.scope,
+          period_key: c.periodKey,
+          captured_at: c.capturedAt,
+          content_hash: c.hash,
+          meta: meta(),
+        })
         .onConflict((oc) => oc.columns(['capture_id', 'scope']).doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -126,8 +157,20 @@ async function writeSnapshot(
     await upsertUnits(trx, c.parsed.units, c.capturedAt);
     const rows = toRows(snapshotId, c.parsed.observations, notes);
     await writeObservations(rows);
-    await trx.updateTable('snapshots').set({ observation_count: rows.length, content_hash: c.hash, meta: meta() }).where('id', '=', snapshotId).execute();
-    return { scope: c.scope, snapshotId, unchanged: false, sameAsSnapshotId: null, observations: rows.length, units: c.parsed.units.length, notes };
+    await trx
+      .updateTable('snapshots')
+      .set({ observation_count: rows.length, content_hash: c.hash, meta: meta() })
+      .where('id', '=', snapshotId)
+      .execute();
+    return {
+      scope: c.scope,
+      snapshotId,
+      unchanged: false,
+      sameAsSnapshotId: null,
+      observations: rows.length,
+      units: c.parsed.units.length,
+      notes,
+    };
   });
 }
 
@@ -135,11 +178,38 @@ function groupByScope(payloads: readonly RawPayload[]): Map<string, RawPayload[]
   const out = new Map<string, RawPayload[]>();
   for (const p of payloads) out.set(p.scope, [...(out.get(p.scope) ?? []), p]);
   // The national ranking first: province snapshots are read against it.
-  return new Map([...out.entries()].sort(([a], [b]) => (a === 'national' ? -1 : b === 'national' ? 1 : a.localeCompare(b))));
+  return new Map(
+    [...out.entries()].sort(([a], [b]) => (a === 'national' ? -1 : b === 'national' ? 1 : a.localeCompare(b))),
+  );
 }
 
-async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boolean, scope?: string, inMemory?: ReadonlyMap<string, Buffer>): Promise<RawPayload[]> {
-  const columns = ['id', 'capture_id', 'request_key', 'scope', 'endpoint', 'method', 'url', 'request_body', 'request_headers', 'status', 'response_headers', 'sha256', 'outcome', 'detail', 'attempt', 'fetched_at', 'duration_ms', 'body_encoding'] as const;
+async function loadPayloads(
+  db: Kysely<DB>,
+  captureId: number,
+  includeDrift: boolean,
+  scope?: string,
+  inMemory?: ReadonlyMap<string, Buffer>,
+): Promise<RawPayload[]> {
+  const columns = [
+    'id',
+    'capture_id',
+    'request_key',
+    'scope',
+    'endpoint',
+    'method',
+    'url',
+    'request_body',
+    'request_headers',
+    'status',
+    'response_headers',
+    'sha256',
+    'outcome',
+    'detail',
+    'attempt',
+    'fetched_at',
+    'duration_ms',
+    'body_encoding',
+  ] as const;
   let q = db
     .selectFrom('raw_payloads')
     .select([...columns, ...(inMemory ? [] : (['body'] as const))])
@@ -150,14 +220,26 @@ async function loadPayloads(db: Kysely<DB>, captureId: number, includeDrift: boo
   if (inMemory) {
     // Bodies of this process's own fetches come from memory; any other is read from the archive.
     const missing = rows.filter((r) => !inMemory.has(r.request_key)).map((r) => r.id);
-    const stored = missing.length ? new Map((await db.selectFrom('raw_payloads').select(['id', 'body']).where('id', 'in', missing).execute()).map((r) => [r.id, r.body])) : new Map();
-    rows = rows.map((r) => (inMemory.has(r.request_key) ? { ...r, body: inMemory.get(r.request_key)!, body_encoding: 'identity' as const } : { ...r, body: stored.get(r.id) ?? null }));
+    const stored = missing.length
+      ? new Map(
+          (await db.selectFrom('raw_payloads').select(['id', 'body']).where('id', 'in', missing).execute()).map((r) => [
+            r.id,
+            r.body,
+          ]),
+        )
+      : new Map();
+    rows = rows.map((r) =>
+      inMemory.has(r.request_key)
+        ? { ...r, body: inMemory.get(r.request_key)!, body_encoding: 'identity' as const }
+        : { ...r, body: stored.get(r.id) ?? null },
+    );
   }
   // Per request: the accepted payload, or (re-ingest after a parser fix) the latest drifted one.
   const best = new Map<string, RawPayload>();
   for (const r of rows) {
     const current = best.get(r.request_key);
-    if (!current || (current.outcome !== 'ok' && (r.outcome === 'ok' || r.id > current.id))) best.set(r.request_key, { ...r, body: r.body ? rawBody(r) : null, body_encoding: 'identity' });
+    if (!current || (current.outcome !== 'ok' && (r.outcome === 'ok' || r.id > current.id)))
+      best.set(r.request_key, { ...r, body: r.body ? rawBody(r) : null, body_encoding: 'identity' });
   }
   return [...best.values()].sort((a, b) => a.id - b.id);
 }
@@ -179,9 +261,22 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, o: Ingest
   const payloads = await loadPayloads(db, captureId, false, o.scope, o.bodies);
   const reports: SnapshotReport[] = [];
   for (const [scope, scopePayloads] of groupByScope(payloads)) {
-    const existing = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
+    const existing = await db
+      .selectFrom('snapshots')
+      .selectAll()
+      .where('capture_id', '=', captureId)
+      .where('scope', '=', scope)
+      .executeTakeFirst();
     if (existing) {
-      reports.push({ scope, snapshotId: existing.id, unchanged: existing.unchanged, sameAsSnapshotId: existing.same_as_snapshot_id, observations: existing.unchanged ? 0 : existing.observation_count, units: 0, notes: [] });
+      reports.push({
+        scope,
+        snapshotId: existing.id,
+        unchanged: existing.unchanged,
+        sameAsSnapshotId: existing.same_as_snapshot_id,
+        observations: existing.unchanged ? 0 : existing.observation_count,
+        units: 0,
+        notes: [],
+      });
       continue;
     }
     const hash = contentHash(scopePayloads);
@@ -203,16 +298,46 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, o: Ingest
       const sameAs = previous.same_as_snapshot_id ?? previous.id;
       const row = await db
         .insertInto('snapshots')
-        .values({ capture_id: captureId, source: capture.source, scope, period_key: capture.period_key, captured_at: capture.captured_at, content_hash: hash, unchanged: true, same_as_snapshot_id: sameAs, meta: null })
+        .values({
+          capture_id: captureId,
+          source: capture.source,
+          scope,
+          period_key: capture.period_key,
+          captured_at: capture.captured_at,
+          content_hash: hash,
+          unchanged: true,
+          same_as_snapshot_id: sameAs,
+          meta: null,
+        })
         .onConflict((oc) => oc.columns(['capture_id', 'scope']).doNothing())
         .returning('id')
         .executeTakeFirst();
-      if (row) reports.push({ scope, snapshotId: row.id, unchanged: true, sameAsSnapshotId: sameAs, observations: 0, units: 0, notes: [] });
+      if (row)
+        reports.push({
+          scope,
+          snapshotId: row.id,
+          unchanged: true,
+          sameAsSnapshotId: sameAs,
+          observations: 0,
+          units: 0,
+          notes: [],
+        });
       continue;
     }
     // Accepted answers were validated when archived; re-ingest (below) validates again.
     const parsed = await parseScope(db, capture.source, scope, scopePayloads, o.config ?? null, true);
-    const r = await writeSnapshot(db, { captureId, source: capture.source, scope, periodKey: capture.period_key, capturedAt: capture.captured_at, hash, parsed, existingId: null, afterSnapshotRow: o.afterSnapshotRow, reingest: false });
+    const r = await writeSnapshot(db, {
+      captureId,
+      source: capture.source,
+      scope,
+      periodKey: capture.period_key,
+      capturedAt: capture.captured_at,
+      hash,
+      parsed,
+      existingId: null,
+      afterSnapshotRow: o.afterSnapshotRow,
+      reingest: false,
+    });
     if (r) reports.push(r);
   }
   return report(captureId, reports, reports.length > 0 && reports.every((r) => r.unchanged));
@@ -223,19 +348,49 @@ export async function ingestCapture(db: Kysely<DB>, captureId: number, o: Ingest
  * Each scope's observations are replaced in one transaction; unchanged snapshots stay as they are.
  * Answers that failed validation earlier (drift) are tried again.
  */
-export async function reingestCapture(db: Kysely<DB>, captureId: number, config: Config | null = null): Promise<IngestReport> {
+export async function reingestCapture(
+  db: Kysely<DB>,
+  captureId: number,
+  config: Config | null = null,
+): Promise<IngestReport> {
   const capture = await db.selectFrom('captures').selectAll().where('id', '=', captureId).executeTakeFirst();
-  if (!capture) throw new CaptureNotFoundError(`capture ${captureId} does not exist (the ids are in \`chiso766 capture --json\` and \`run-once --json\` output)`);
+  if (!capture)
+    throw new CaptureNotFoundError(
+      `capture ${captureId} does not exist (the ids are in \`chiso766 capture --json\` and \`run-once --json\` output)`,
+    );
   const payloads = await loadPayloads(db, captureId, true);
   const reports: SnapshotReport[] = [];
   for (const [scope, scopePayloads] of groupByScope(payloads)) {
-    const snapshot = await db.selectFrom('snapshots').selectAll().where('capture_id', '=', captureId).where('scope', '=', scope).executeTakeFirst();
+    const snapshot = await db
+      .selectFrom('snapshots')
+      .selectAll()
+      .where('capture_id', '=', captureId)
+      .where('scope', '=', scope)
+      .executeTakeFirst();
     if (snapshot?.unchanged) {
-      reports.push({ scope, snapshotId: snapshot.id, unchanged: true, sameAsSnapshotId: snapshot.same_as_snapshot_id, observations: 0, units: 0, notes: [] });
+      reports.push({
+        scope,
+        snapshotId: snapshot.id,
+        unchanged: true,
+        sameAsSnapshotId: snapshot.same_as_snapshot_id,
+        observations: 0,
+        units: 0,
+        notes: [],
+      });
       continue;
     }
     const parsed = await parseScope(db, capture.source, scope, scopePayloads, config, false);
-    const r = await writeSnapshot(db, { captureId, source: capture.source, scope, periodKey: capture.period_key, capturedAt: capture.captured_at, hash: contentHash(scopePayloads), parsed, existingId: snapshot?.id ?? null, reingest: true });
+    const r = await writeSnapshot(db, {
+      captureId,
+      source: capture.source,
+      scope,
+      periodKey: capture.period_key,
+      capturedAt: capture.captured_at,
+      hash: contentHash(scopePayloads),
+      parsed,
+      existingId: snapshot?.id ?? null,
+      reingest: true,
+    });
     if (r) reports.push(r);
   }
   return report(captureId, reports, false);

@@ -201,7 +201,10 @@ export function classify(
   const head = body.subarray(0, 4096).toString('utf8');
   const contentType = headers['content-type'] ?? '';
   if (status === 403 || status === 429) {
-    return { outcome: 'blocked', detail: `HTTP ${status} — the portal refuses this client; stop and check access from this server (do not retry in a loop)` };
+    return {
+      outcome: 'blocked',
+      detail: `HTTP ${status} — the portal refuses this client; stop and check access from this server (do not retry in a loop)`,
+    };
   }
   if (BLOCK_MARKERS.test(head)) {
     const support = /support ID is:?\s*([\w-]+)/i.exec(head)?.[1];
@@ -211,19 +214,30 @@ export function classify(
     };
   }
   if (expect === 'json' && (/text\/html/i.test(contentType) || /^\s*</.test(head)) && status < 500) {
-    return { outcome: 'blocked', detail: `HTTP ${status} answered with an HTML page instead of JSON — treated as a block page; open the raw payload to see it` };
+    return {
+      outcome: 'blocked',
+      detail: `HTTP ${status} answered with an HTML page instead of JSON — treated as a block page; open the raw payload to see it`,
+    };
   }
   if (status >= 500) return { outcome: 'retryable', detail: `HTTP ${status} — portal error (retryable)` };
   if (status >= 300 && status < 400) {
-    return { outcome: 'blocked', detail: `HTTP ${status} redirect to ${headers.location ?? '(no location)'} — the API answered with a redirect (login or block page)` };
+    return {
+      outcome: 'blocked',
+      detail: `HTTP ${status} redirect to ${headers.location ?? '(no location)'} — the API answered with a redirect (login or block page)`,
+    };
   }
-  if (status >= 400) return { outcome: 'drift', detail: `HTTP ${status} — the portal no longer accepts this request; the API may have changed` };
+  if (status >= 400)
+    return {
+      outcome: 'drift',
+      detail: `HTTP ${status} — the portal no longer accepts this request; the API may have changed`,
+    };
   return { outcome: 'ok', detail: null };
 }
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(h))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 

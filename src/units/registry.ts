@@ -39,7 +39,9 @@ export async function upsertUnits(db: Conn, units: UnitSeen[], seenAt: Date): Pr
       first_seen_at = least(unit_names.first_seen_at, excluded.first_seen_at),
       last_seen_at = greatest(unit_names.last_seen_at, excluded.last_seen_at)`.execute(db);
   const aliases = new Map<string, { system: string; alias: string; code: string }>();
-  for (const u of list) for (const a of u.aliases) aliases.set(`${a.system}|${a.alias}`, { system: a.system, alias: a.alias, code: u.code });
+  for (const u of list)
+    for (const a of u.aliases)
+      aliases.set(`${a.system}|${a.alias}`, { system: a.system, alias: a.alias, code: u.code });
   if (aliases.size === 0) return;
   const al = [...aliases.values()];
   await sql`
@@ -63,10 +65,24 @@ export async function listUnits(db: Conn, provinceCodes?: readonly string[]): Pr
   if (provinceCodes && provinceCodes.length > 0) q = q.where('province_code', 'in', provinceCodes);
   const units = await q.execute();
   const codes = units.map((u) => u.code);
-  const aliases = codes.length ? await db.selectFrom('unit_aliases').select(['unit_code', 'system', 'alias']).where('unit_code', 'in', codes).execute() : [];
-  const names = codes.length ? await db.selectFrom('unit_names').select(['unit_code', 'name']).where('unit_code', 'in', codes).orderBy('first_seen_at').execute() : [];
+  const aliases = codes.length
+    ? await db
+        .selectFrom('unit_aliases')
+        .select(['unit_code', 'system', 'alias'])
+        .where('unit_code', 'in', codes)
+        .execute()
+    : [];
+  const names = codes.length
+    ? await db
+        .selectFrom('unit_names')
+        .select(['unit_code', 'name'])
+        .where('unit_code', 'in', codes)
+        .orderBy('first_seen_at')
+        .execute()
+    : [];
   const aliasBy = new Map<string, { system: string; alias: string }[]>();
-  for (const a of aliases) aliasBy.set(a.unit_code, [...(aliasBy.get(a.unit_code) ?? []), { system: a.system, alias: a.alias }]);
+  for (const a of aliases)
+    aliasBy.set(a.unit_code, [...(aliasBy.get(a.unit_code) ?? []), { system: a.system, alias: a.alias }]);
   const namesBy = new Map<string, string[]>();
   for (const n of names) namesBy.set(n.unit_code, [...(namesBy.get(n.unit_code) ?? []), n.name]);
   return units
@@ -81,4 +97,3 @@ export async function listUnits(db: Conn, provinceCodes?: readonly string[]): Pr
     }))
     .sort((a, b) => compareUnitCodes(a.code, b.code));
 }
-

@@ -26,7 +26,9 @@ afterAll(async () => bench.close());
 async function openAlerts(): Promise<string[]> {
   const r = await runCli(['alerts', '--state', 'open', '--json'], bench.env);
   expect(r.code, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { rule: string; unitCode: string; metric: string | null; week: string | null }[]).map((a) => [a.rule, a.unitCode, a.metric, a.week].filter(Boolean).join(' ')).sort();
+  return (JSON.parse(r.stdout) as { rule: string; unitCode: string; metric: string | null; week: string | null }[])
+    .map((a) => [a.rule, a.unitCode, a.metric, a.week].filter(Boolean).join(' '))
+    .sort();
 }
 
 async function runWeek(capture: string, asOf: string) {
@@ -45,7 +47,12 @@ describe('alerts over three weeks', () => {
 
   it('week 48: Sở Tư pháp fell 5,75 points; the commune missing from one endpoint is a coverage alert for ops', async () => {
     await runWeek('2026-11-23', '2026-11-23T04:12:00+07:00');
-    expect(await openAlerts()).toEqual(['floor H19.112 TOTAL', 'floor H19.12 TOTAL', 'source.coverage H19', 'weeklyDrop H19.08 TOTAL 2026-W48']);
+    expect(await openAlerts()).toEqual([
+      'floor H19.112 TOTAL',
+      'floor H19.12 TOTAL',
+      'source.coverage H19',
+      'weeklyDrop H19.08 TOTAL 2026-W48',
+    ]);
   });
 
   it('re-running week 48 adds nothing', async () => {
@@ -67,8 +74,16 @@ describe('alerts over three weeks', () => {
       'weeklyDrop H19.106 TOTAL 2026-W49',
       'weeklyDrop H19.111 TOTAL 2026-W49',
     ]);
-    const resolved = JSON.parse((await runCli(['alerts', '--state', 'resolved', '--json'], bench.env)).stdout) as { rule: string; unitCode: string; resolution: string }[];
-    expect(resolved.map((a) => `${a.rule} ${a.unitCode} ${a.resolution}`).sort()).toEqual(['floor H19.12 cleared', 'source.coverage H19 cleared', 'weeklyDrop H19.08 expired']);
+    const resolved = JSON.parse((await runCli(['alerts', '--state', 'resolved', '--json'], bench.env)).stdout) as {
+      rule: string;
+      unitCode: string;
+      resolution: string;
+    }[];
+    expect(resolved.map((a) => `${a.rule} ${a.unitCode} ${a.resolution}`).sort()).toEqual([
+      'floor H19.12 cleared',
+      'source.coverage H19 cleared',
+      'weeklyDrop H19.08 expired',
+    ]);
     const human = await runCli(['alerts'], bench.env);
     expect(human.stdout).toContain('UBND xã Bù Gia Mập');
     expect(human.stdout).toContain('49,20');

@@ -21,17 +21,50 @@ describe('capture', () => {
       { scope: 'national', unchanged: false, units: 34, observations: 238 },
       { scope: 'H19', unchanged: false, units: 21, observations: expect.any(Number) },
     ]);
-    const metrics = await bench.database.db.selectFrom('observations').select('metric').distinct().where('unit_code', '=', 'H19.08').execute();
+    const metrics = await bench.database.db
+      .selectFrom('observations')
+      .select('metric')
+      .distinct()
+      .where('unit_code', '=', 'H19.08')
+      .execute();
     const set = new Set(metrics.map((m) => m.metric));
-    for (const m of ['TOTAL', 'CKMB', 'TDGQ', 'CLGQ', 'TTTT', 'MDHL', 'MDSH', 'PUBLISH_ON_TIME', 'PUBLIC_UPDATE_ON_TIME', 'PUBLIC_CONTENT_FULL', 'DOSSIER_SYNC', 'DOSSIER_RECEIVING_SATISFACTION', 'PETITION_PROCESSING_ON_TIME', 'PETITION_HANDLING_SATISFACTION', 'PETITION_CLASSIFICATION_TTHC', 'PETITION_CLASSIFICATION_STAFF', 'ORIGINAL_RESULT_AVAILABLE', 'SO_HOA_GIAY_TO_GIAI_QUYET', 'REUSED_DIGITIZED_DATA', 'SYNCED_WITH_DVCQG_PERSONAL_STORAGE', 'CITIZEN_DATA_CONNECTED_DOSSIER', 'CITIZEN_DATA_CONNECTED_FORMALITY', 'ELECTRONIC_CERTIFIED_COPY']) {
+    for (const m of [
+      'TOTAL',
+      'CKMB',
+      'TDGQ',
+      'CLGQ',
+      'TTTT',
+      'MDHL',
+      'MDSH',
+      'PUBLISH_ON_TIME',
+      'PUBLIC_UPDATE_ON_TIME',
+      'PUBLIC_CONTENT_FULL',
+      'DOSSIER_SYNC',
+      'DOSSIER_RECEIVING_SATISFACTION',
+      'PETITION_PROCESSING_ON_TIME',
+      'PETITION_HANDLING_SATISFACTION',
+      'PETITION_CLASSIFICATION_TTHC',
+      'PETITION_CLASSIFICATION_STAFF',
+      'ORIGINAL_RESULT_AVAILABLE',
+      'SO_HOA_GIAY_TO_GIAI_QUYET',
+      'REUSED_DIGITIZED_DATA',
+      'SYNCED_WITH_DVCQG_PERSONAL_STORAGE',
+      'CITIZEN_DATA_CONNECTED_DOSSIER',
+      'CITIZEN_DATA_CONNECTED_FORMALITY',
+      'ELECTRONIC_CERTIFIED_COPY',
+    ]) {
       expect(set, m).toContain(m);
     }
 
     const csv = await runCli(['export', '--format', 'csv'], bench.env);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.split('\r\n');
-    expect(lines[0]).toBe('captured_at,unit_code,unit_name,unit_kind,metric,score,max_score,ratio,numerator,denominator,rank');
-    expect(lines).toContain('2026-11-15T21:12:00.000Z,H19.08,Sở Tư pháp - thành phố Đồng Nai,department,TOTAL,69.7,100,69.7,,,10');
+    expect(lines[0]).toBe(
+      'captured_at,unit_code,unit_name,unit_kind,metric,score,max_score,ratio,numerator,denominator,rank',
+    );
+    expect(lines).toContain(
+      '2026-11-15T21:12:00.000Z,H19.08,Sở Tư pháp - thành phố Đồng Nai,department,TOTAL,69.7,100,69.7,,,10',
+    );
     expect(csv.stdout).toContain('UBND Xã Bù Gia Mập');
 
     const again = await runCli(['capture', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench.env);

@@ -61,7 +61,11 @@ describe('chiso766 CLI basics', () => {
 
   it('config check prints the effective config with secrets masked', async () => {
     const file = config('province: H19\n');
-    const r = await runCli(['config', 'check', '--json'], { CHISO766_CONFIG: file, SMTP_URL: 'smtp://mailer:hunter2hunter2@mail.tinh.gov.vn:587', CHISO766_OPS_TOKEN: 'tok-abcdefghijklmnopqrstuvwxyz' });
+    const r = await runCli(['config', 'check', '--json'], {
+      CHISO766_CONFIG: file,
+      SMTP_URL: 'smtp://mailer:hunter2hunter2@mail.tinh.gov.vn:587',
+      CHISO766_OPS_TOKEN: 'tok-abcdefghijklmnopqrstuvwxyz',
+    });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.provinces).toEqual(['H19']);
@@ -73,6 +77,8 @@ describe('chiso766 CLI basics', () => {
 
   it('an unknown command or option is bad input (exit 2)', async () => {
     expect((await runCli(['frobnicate'])).code).toBe(2);
-    expect((await runCli(['capture', '--as-of', 'yesterday'], { CHISO766_CONFIG: config('province: H19\n') })).code).toBe(2);
+    expect(
+      (await runCli(['capture', '--as-of', 'yesterday'], { CHISO766_CONFIG: config('province: H19\n') })).code,
+    ).toBe(2);
   });
 });

@@ -54,7 +54,10 @@ async function expectEveryMailOnce(b: Bench, s: Sink): Promise<void> {
   const ids = s.received.map((m) => m.parsed.messageId);
   expect(new Set(ids).size).toBe(ids.length);
   expect(s.received).toHaveLength(rows.length);
-  const unitRecipients = rows.filter((r) => r.kind === 'digest').flatMap((r) => r.to_addresses).sort();
+  const unitRecipients = rows
+    .filter((r) => r.kind === 'digest')
+    .flatMap((r) => r.to_addresses)
+    .sort();
   expect(unitRecipients).toEqual(UNIT_MAILS);
 }
 
@@ -67,7 +70,12 @@ describe('Redis restarted in the middle of a cycle', () => {
 
   it('run-once finishes the cycle by itself: one cycle, complete, every e-mail once', async () => {
     sink = await startSmtpSink();
-    bench = await createBench({ captures: [CAPTURE_16], yaml: YAML, redisUrl: redis.url, faults: [{ endpoint: '*', kind: 'slow', arg: '700' }] });
+    bench = await createBench({
+      captures: [CAPTURE_16],
+      yaml: YAML,
+      redisUrl: redis.url,
+      faults: [{ endpoint: '*', kind: 'slow', arg: '700' }],
+    });
     bench.env.SMTP_URL = sink.url;
     const run = runCli(['run-once', '--as-of', AS_OF, '--json'], bench.env, { timeoutMs: 150_000 });
     await until(async () => (await requests(bench!)) >= 2, 'the fetch to be under way');
@@ -91,7 +99,9 @@ describe('Redis restarted in the middle of a cycle', () => {
       await until(async () => (await fetch(`${url}/healthz`)).status === 503, 'healthz to say Redis is down', 10_000);
       await restart;
       await until(async () => (await fetch(`${url}/healthz`)).status === 200, 'healthz to recover', 30_000);
-      expect((await fetch(`${url}/ops/`, { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status).toBe(200);
+      expect(
+        (await fetch(`${url}/ops/`, { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status,
+      ).toBe(200);
       // One line when Redis went away and one when it came back, not a stack trace per retry.
       expect(w.output().match(/Redis unreachable/g)?.length ?? 0).toBeLessThanOrEqual(2);
       await until(async () => /Redis reachable again/.test(w.output()), 'the log line saying Redis is back', 15_000);
@@ -117,7 +127,12 @@ describe('PostgreSQL restarted in the middle of a cycle', () => {
 
   it('run-once survives ("terminating connection due to administrator command") and finishes the cycle, every e-mail once', async () => {
     sink = await startSmtpSink();
-    bench = await createBench({ captures: [CAPTURE_16], yaml: YAML, postgresServerUrl: pg.url, faults: [{ endpoint: '*', kind: 'slow', arg: '700' }] });
+    bench = await createBench({
+      captures: [CAPTURE_16],
+      yaml: YAML,
+      postgresServerUrl: pg.url,
+      faults: [{ endpoint: '*', kind: 'slow', arg: '700' }],
+    });
     bench.env.SMTP_URL = sink.url;
     const run = runCli(['run-once', '--as-of', AS_OF, '--json'], bench.env, { timeoutMs: 150_000 });
     await until(async () => (await requests(bench!)) >= 2, 'the fetch to be under way');
@@ -159,7 +174,20 @@ describe('the mail server refusing connections for a while', () => {
     bench.env.SMTP_URL = `smtp://127.0.0.1:${port}?tls=off`;
     const run = runCli(['run-once', '--as-of', AS_OF, '--json'], bench.env, { timeoutMs: 150_000 });
     // Refused until the first send has failed and the outage alert is open, then for 20 s more.
-    await until(async () => (await bench!.database.db.selectFrom('alerts').select('id').where('rule', '=', 'mail.failed').where('metric', '=', 'smtp').where('state', '=', 'open').execute()).length === 1, 'the mail outage alert', 60_000);
+    await until(
+      async () =>
+        (
+          await bench!.database.db
+            .selectFrom('alerts')
+            .select('id')
+            .where('rule', '=', 'mail.failed')
+            .where('metric', '=', 'smtp')
+            .where('state', '=', 'open')
+            .execute()
+        ).length === 1,
+      'the mail outage alert',
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 20_000));
     sink = await startSmtpSink(port);
     const r = await run;
@@ -169,12 +197,20 @@ describe('the mail server refusing connections for a while', () => {
     expect(outage).toEqual([expect.objectContaining({ metric: 'smtp', state: 'resolved' })]);
     expect(outage[0]!.message).toMatch(/Máy chủ thư tạm thời không nhận thư .* tự động gửi lại trong tối đa 240 phút/);
     // The outage note to ops goes out once mail flows (the cycle's own e-mails, once each).
-    await until(async () => sink!.received.some((m) => /máy chủ thư đã hoạt động trở lại/.test(m.parsed.subject ?? '')), 'the note to ops', 30_000);
+    await until(
+      async () => sink!.received.some((m) => /máy chủ thư đã hoạt động trở lại/.test(m.parsed.subject ?? '')),
+      'the note to ops',
+      30_000,
+    );
     const note = sink.received.find((m) => /máy chủ thư đã hoạt động trở lại/.test(m.parsed.subject ?? ''))!;
     expect(note.envelope.to).toEqual(['ops@stp.dongnai.gov.vn']);
     const cycleMails = sink.received.filter((m) => m !== note);
     expect(new Set(cycleMails.map((m) => m.parsed.messageId)).size).toBe(cycleMails.length);
-    const digests = await bench.database.db.selectFrom('outbox').select(['to_addresses', 'state']).where('kind', '=', 'digest').execute();
+    const digests = await bench.database.db
+      .selectFrom('outbox')
+      .select(['to_addresses', 'state'])
+      .where('kind', '=', 'digest')
+      .execute();
     expect(digests.flatMap((d) => d.to_addresses).sort()).toEqual(UNIT_MAILS);
     expect(digests.every((d) => d.state === 'sent')).toBe(true);
   }, 180_000);
@@ -207,22 +243,54 @@ describe('a fresh database under a Redis prefix that already ran the same week',
 describe('impossible figures are drift, not facts', () => {
   it.each([
     ['dvc-progress-tree', 'negative', /\$\.data\.children\[0\]\.score: impossible figure: score -12 is below 0/],
-    ['handling-satisfaction', 'over', /\$\.data\.evaluation\[0\]\.totalScore: impossible figure: score 150 is above its maximum 18/],
-    ['dossier-digitized', 'foreign', /\$\.data\.evaluation\[0\]\.departmentCode: impossible figure: unit H21\.\d+ is not a unit of H19/],
+    [
+      'handling-satisfaction',
+      'over',
+      /\$\.data\.evaluation\[0\]\.totalScore: impossible figure: score 150 is above its maximum 18/,
+    ],
+    [
+      'dossier-digitized',
+      'foreign',
+      /\$\.data\.evaluation\[0\]\.departmentCode: impossible figure: unit H21\.\d+ is not a unit of H19/,
+    ],
     ['transparency', 'empty', /\$\.data\.evaluation: impossible figure: no unit in the list of H19/],
-  ])('%s answering %s: kept as evidence, nothing stored, ops told, no unit e-mailed', async (endpoint, how, detail) => {
-    bench = await createBench({ captures: [CAPTURE_16], yaml: YAML, faults: [{ endpoint, kind: 'impossible', arg: how }] });
-    const r = await runCli(['run-once', '--as-of', AS_OF, '--json'], bench.env);
-    expect(r.code).toBe(1);
-    const drift = await bench.database.db.selectFrom('alerts').selectAll().where('rule', '=', 'source.drift').execute();
-    expect(drift).toEqual([expect.objectContaining({ kind: 'source', unit_code: 'H19', metric: endpoint, state: 'open' })]);
-    expect(drift[0]!.message).toMatch(detail);
-    const raw = await bench.database.db.selectFrom('raw_payloads').select(['outcome']).where('endpoint', '=', endpoint).execute();
-    expect(raw).toEqual([{ outcome: 'drift' }]);
-    const province = await bench.database.db.selectFrom('snapshots').select('id').where('scope', '=', 'H19').execute();
-    expect(province).toEqual([]);
-    expect(await bench.database.db.selectFrom('outbox').select('id').where('kind', '=', 'digest').execute()).toEqual([]);
-  }, 60_000);
+  ])(
+    '%s answering %s: kept as evidence, nothing stored, ops told, no unit e-mailed',
+    async (endpoint, how, detail) => {
+      bench = await createBench({
+        captures: [CAPTURE_16],
+        yaml: YAML,
+        faults: [{ endpoint, kind: 'impossible', arg: how }],
+      });
+      const r = await runCli(['run-once', '--as-of', AS_OF, '--json'], bench.env);
+      expect(r.code).toBe(1);
+      const drift = await bench.database.db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('rule', '=', 'source.drift')
+        .execute();
+      expect(drift).toEqual([
+        expect.objectContaining({ kind: 'source', unit_code: 'H19', metric: endpoint, state: 'open' }),
+      ]);
+      expect(drift[0]!.message).toMatch(detail);
+      const raw = await bench.database.db
+        .selectFrom('raw_payloads')
+        .select(['outcome'])
+        .where('endpoint', '=', endpoint)
+        .execute();
+      expect(raw).toEqual([{ outcome: 'drift' }]);
+      const province = await bench.database.db
+        .selectFrom('snapshots')
+        .select('id')
+        .where('scope', '=', 'H19')
+        .execute();
+      expect(province).toEqual([]);
+      expect(await bench.database.db.selectFrom('outbox').select('id').where('kind', '=', 'digest').execute()).toEqual(
+        [],
+      );
+    },
+    60_000,
+  );
 });
 
 /** Queue this week's cycle from the test process (no worker here) and wait for the worker process to run it. */
@@ -235,7 +303,10 @@ async function runCycleOnWorker(b: Bench): Promise<void> {
     const { cycle } = await enqueueCycle(rt, { asOf: new Date(AS_OF) });
     const outcome = await waitForCycle(rt, cycle, { timeoutMs: 60_000, mailWaitMs: 30_000 });
     expect(outcome.state).toBe('complete');
-    expect((await b.database.db.selectFrom('cycles').select('state').where('id', '=', cycle.id).executeTakeFirstOrThrow()).state).toBe('complete');
+    expect(
+      (await b.database.db.selectFrom('cycles').select('state').where('id', '=', cycle.id).executeTakeFirstOrThrow())
+        .state,
+    ).toBe('complete');
   } finally {
     await rt.close();
   }

@@ -69,12 +69,19 @@ describe('alert e-mails', () => {
   it('week 48: Sở Tư pháp (to + cc) for its drop; ops for the coverage problem; stable units get nothing', async () => {
     const { mails } = await week('2026-11-23', '2026-11-23T04:12:00+07:00');
     const m = byRecipient(mails);
-    expect(Object.keys(m).sort()).toEqual(['kstthc@vpubnd.dongnai.gov.vn vanphong@stp.dongnai.gov.vn', 'ops@stp.dongnai.gov.vn']);
+    expect(Object.keys(m).sort()).toEqual([
+      'kstthc@vpubnd.dongnai.gov.vn vanphong@stp.dongnai.gov.vn',
+      'ops@stp.dongnai.gov.vn',
+    ]);
     const stp = m['kstthc@vpubnd.dongnai.gov.vn vanphong@stp.dongnai.gov.vn']!.parsed;
-    expect(stp.subject).toBe('[Chỉ số 766] Sở Tư pháp: tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước (tuần 48/2026)');
+    expect(stp.subject).toBe(
+      '[Chỉ số 766] Sở Tư pháp: tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước (tuần 48/2026)',
+    );
     expect((stp.cc as { text: string }).text).toBe('kstthc@vpubnd.dongnai.gov.vn');
     expect(stp.text).toContain('Công khai, minh bạch | 8,65/18 | 14,56/18 | ▼ 5,91');
-    expect(m['ops@stp.dongnai.gov.vn']!.parsed.text).toMatch(/source\.coverage H19: coverage drop in H19: .*H19\.109 CLGQ/);
+    expect(m['ops@stp.dongnai.gov.vn']!.parsed.text).toMatch(
+      /source\.coverage H19: coverage drop in H19: .*H19\.109 CLGQ/,
+    );
   });
 
   it('re-running a week sends nothing', async () => {
@@ -85,28 +92,52 @@ describe('alert e-mails', () => {
   it('week 49: new alerts, the unit back above its floor gets the good news, nobody twice', async () => {
     const { mails } = await week('2026-11-30', '2026-11-30T04:12:00+07:00');
     const m = byRecipient(mails);
-    expect(Object.keys(m).sort()).toEqual(['ops@stp.dongnai.gov.vn', 'vp@snnmt.dongnai.gov.vn', 'vp@sxd.dongnai.gov.vn', 'xa-h19.106@dongnai.gov.vn', 'xa-h19.111@dongnai.gov.vn']);
-    expect(m['vp@sxd.dongnai.gov.vn']!.parsed.subject).toBe('[Chỉ số 766] Sở Xây dựng: tổng điểm 54,10/100 — giảm nhiều tuần liên tiếp (tuần 49/2026)');
-    expect(m['vp@snnmt.dongnai.gov.vn']!.parsed.subject).toBe('[Chỉ số 766] Sở Nông nghiệp và Môi trường: tổng điểm 51,90/100 — đã trở lại trên ngưỡng (tuần 49/2026)');
-    expect(m['xa-h19.111@dongnai.gov.vn']!.parsed.subject).toBe('[Chỉ số 766] UBND xã Bù Gia Mập: tổng điểm 49,20/100 — dưới ngưỡng 50 (tuần 49/2026)');
+    expect(Object.keys(m).sort()).toEqual([
+      'ops@stp.dongnai.gov.vn',
+      'vp@snnmt.dongnai.gov.vn',
+      'vp@sxd.dongnai.gov.vn',
+      'xa-h19.106@dongnai.gov.vn',
+      'xa-h19.111@dongnai.gov.vn',
+    ]);
+    expect(m['vp@sxd.dongnai.gov.vn']!.parsed.subject).toBe(
+      '[Chỉ số 766] Sở Xây dựng: tổng điểm 54,10/100 — giảm nhiều tuần liên tiếp (tuần 49/2026)',
+    );
+    expect(m['vp@snnmt.dongnai.gov.vn']!.parsed.subject).toBe(
+      '[Chỉ số 766] Sở Nông nghiệp và Môi trường: tổng điểm 51,90/100 — đã trở lại trên ngưỡng (tuần 49/2026)',
+    );
+    expect(m['xa-h19.111@dongnai.gov.vn']!.parsed.subject).toBe(
+      '[Chỉ số 766] UBND xã Bù Gia Mập: tổng điểm 49,20/100 — dưới ngưỡng 50 (tuần 49/2026)',
+    );
     // Đắk Ơ's floor alert is only kept (inside the margin): no repeat before 4 weeks.
     expect(Object.keys(m)).not.toContain('xa-h19.112@dongnai.gov.vn');
   });
 
   it('mail list shows every row sent; mail resend is explicit and logged', async () => {
-    const list = JSON.parse((await runCli(['mail', 'list', '--json'], bench.env)).stdout) as { id: number; state: string; deliveries: { resend: boolean }[] }[];
+    const list = JSON.parse((await runCli(['mail', 'list', '--json'], bench.env)).stdout) as {
+      id: number;
+      state: string;
+      deliveries: { resend: boolean }[];
+    }[];
     expect(list.every((r) => r.state === 'sent')).toBe(true);
     const before = sink.received.length;
     const r = await runCli(['mail', 'resend', String(list[0]!.id)], bench.env);
     expect(r.code, r.stderr).toBe(0);
     expect(sink.received.length).toBe(before + 1);
-    const after = JSON.parse((await runCli(['mail', 'list', '--json'], bench.env)).stdout) as { id: number; deliveries: { resend: boolean; note: string }[] }[];
-    expect(after[0]!.deliveries.filter((d) => d.resend)).toEqual([expect.objectContaining({ resend: true, note: expect.stringMatching(/explicit resend by/) })]);
+    const after = JSON.parse((await runCli(['mail', 'list', '--json'], bench.env)).stdout) as {
+      id: number;
+      deliveries: { resend: boolean; note: string }[];
+    }[];
+    expect(after[0]!.deliveries.filter((d) => d.resend)).toEqual([
+      expect.objectContaining({ resend: true, note: expect.stringMatching(/explicit resend by/) }),
+    ]);
   });
 
   it('units import-recipients: a bad row is reported with its line number and nothing is imported', async () => {
     const bad = path.join(bench.dir, 'bad.csv');
-    writeFileSync(bad, '\ufeffunit_code,to,cc,from,until\nH19.07,vp@syt.dongnai.gov.vn,,,\nH19.03,khong-phai-email,,,\n');
+    writeFileSync(
+      bad,
+      '\ufeffunit_code,to,cc,from,until\nH19.07,vp@syt.dongnai.gov.vn,,,\nH19.03,khong-phai-email,,,\n',
+    );
     const r = await runCli(['units', 'import-recipients', bad], bench.env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/line 3: "khong-phai-email" is not an e-mail address/);
@@ -114,8 +145,13 @@ describe('alert e-mails', () => {
     const good = path.join(bench.dir, 'good.csv');
     writeFileSync(good, 'unit_code,to,cc,from,until\nH19.07,vp@syt.dongnai.gov.vn,,,\n');
     expect((await runCli(['units', 'import-recipients', good], bench.env)).code).toBe(0);
-    const units = JSON.parse((await runCli(['units', '--json'], bench.env)).stdout) as { code: string; recipients: { to: string[] } }[];
+    const units = JSON.parse((await runCli(['units', '--json'], bench.env)).stdout) as {
+      code: string;
+      recipients: { to: string[] };
+    }[];
     expect(units.find((u) => u.code === 'H19.07')!.recipients.to).toEqual(['vp@syt.dongnai.gov.vn']);
-    expect(units.find((u) => u.code === 'H19.03')!.recipients).toMatchObject({ fallback: expect.stringMatching(/no recipient/) });
+    expect(units.find((u) => u.code === 'H19.03')!.recipients).toMatchObject({
+      fallback: expect.stringMatching(/no recipient/),
+    });
   });
 });

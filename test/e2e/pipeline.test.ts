@@ -13,8 +13,14 @@ afterEach(async () => {
   bench = null;
 });
 
-async function count(b: Bench, table: 'cycles' | 'captures' | 'snapshots' | 'observations' | 'raw_payloads'): Promise<number> {
-  const r = await b.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+async function count(
+  b: Bench,
+  table: 'cycles' | 'captures' | 'snapshots' | 'observations' | 'raw_payloads',
+): Promise<number> {
+  const r = await b.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -24,7 +30,15 @@ describe('run-once', () => {
     const one = await runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench.env);
     expect(one.code, one.stderr).toBe(0);
     const s1 = JSON.parse(one.stdout);
-    expect(s1).toMatchObject({ cycle: 'cycle-dvcqg-H19-year2026-2026W47', week: '2026-W47', state: 'complete', captures: 1, snapshots: 2, unchanged: 0, failedJobs: [] });
+    expect(s1).toMatchObject({
+      cycle: 'cycle-dvcqg-H19-year2026-2026W47',
+      week: '2026-W47',
+      state: 'complete',
+      captures: 1,
+      snapshots: 2,
+      unchanged: 0,
+      failedJobs: [],
+    });
     expect(s1.observations).toBeGreaterThan(800);
 
     const rows = { obs: await count(bench, 'observations'), raw: await count(bench, 'raw_payloads') };
@@ -38,7 +52,11 @@ describe('run-once', () => {
     bench.replay.use('2026-11-23');
     const two = await runCli(['run-once', '--as-of', '2026-11-23T04:12:00+07:00', '--json'], bench.env);
     expect(two.code, two.stderr).toBe(0);
-    expect(JSON.parse(two.stdout)).toMatchObject({ cycle: 'cycle-dvcqg-H19-year2026-2026W48', snapshots: 2, unchanged: 0 });
+    expect(JSON.parse(two.stdout)).toMatchObject({
+      cycle: 'cycle-dvcqg-H19-year2026-2026W48',
+      snapshots: 2,
+      unchanged: 0,
+    });
     expect(await count(bench, 'cycles')).toBe(2);
     expect(await count(bench, 'snapshots')).toBe(4);
   });
@@ -63,9 +81,18 @@ describe('run-once', () => {
 
     const failed = await runCli(['jobs', 'failed', '--json'], bench.env);
     const list = JSON.parse(failed.stdout);
-    expect(list).toEqual([expect.objectContaining({ id: expect.stringMatching(/^cycle-dvcqg-H19-year2026-2026W47-i[0-9a-f]{12}-a1-fetch-transparency\.H19$/), name: 'fetch', queue: 'fetch', attempts: 1 })]);
+    expect(list).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/^cycle-dvcqg-H19-year2026-2026W47-i[0-9a-f]{12}-a1-fetch-transparency\.H19$/),
+        name: 'fetch',
+        queue: 'fetch',
+        attempts: 1,
+      }),
+    ]);
     const alerts = await bench.database.db.selectFrom('alerts').selectAll().where('state', '=', 'open').execute();
-    expect(alerts).toEqual([expect.objectContaining({ rule: 'source.blocked', kind: 'source', unit_code: 'H19', metric: 'transparency' })]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ rule: 'source.blocked', kind: 'source', unit_code: 'H19', metric: 'transparency' }),
+    ]);
 
     bench.replay.setFaults([]);
     const retry = await runCli(['jobs', 'retry', '--all', '--wait', '--json'], bench.env);
@@ -74,16 +101,35 @@ describe('run-once', () => {
     expect(out.cycles[0]).toMatchObject({ cycleId: summary.cycleId, state: 'complete', snapshots: 2 });
     expect(await count(bench, 'cycles')).toBe(1);
     expect(await count(bench, 'captures')).toBe(1);
-    const open = await bench.database.db.selectFrom('alerts').select('state').where('rule', '=', 'source.blocked').executeTakeFirstOrThrow();
+    const open = await bench.database.db
+      .selectFrom('alerts')
+      .select('state')
+      .where('rule', '=', 'source.blocked')
+      .executeTakeFirstOrThrow();
     expect(open.state).toBe('resolved');
   });
 
   it('an endpoint answering 500 more times than the attempts allow: exit 1, jobs failed names it; after the fault clears, retry completes the cycle', async () => {
-    bench = await createBench({ yaml: 'province: H19\njobs: { attempts: 2, backoffMs: 50 }\n', faults: [{ endpoint: 'handling-satisfaction', kind: 'http500', times: 10 }] });
+    bench = await createBench({
+      yaml: 'province: H19\njobs: { attempts: 2, backoffMs: 50 }\n',
+      faults: [{ endpoint: 'handling-satisfaction', kind: 'http500', times: 10 }],
+    });
     const r = await runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench.env);
     expect(r.code).toBe(1);
-    const failed = JSON.parse((await runCli(['jobs', 'failed', '--json'], bench.env)).stdout) as { id: string; attempts: number; failedReason: string }[];
-    expect(failed).toEqual([expect.objectContaining({ id: expect.stringMatching(/^cycle-dvcqg-H19-year2026-2026W47-i[0-9a-f]{12}-a1-fetch-handling-satisfaction\.H19$/), attempts: 2, failedReason: expect.stringMatching(/HTTP 500/) })]);
+    const failed = JSON.parse((await runCli(['jobs', 'failed', '--json'], bench.env)).stdout) as {
+      id: string;
+      attempts: number;
+      failedReason: string;
+    }[];
+    expect(failed).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(
+          /^cycle-dvcqg-H19-year2026-2026W47-i[0-9a-f]{12}-a1-fetch-handling-satisfaction\.H19$/,
+        ),
+        attempts: 2,
+        failedReason: expect.stringMatching(/HTTP 500/),
+      }),
+    ]);
     bench.replay.setFaults([]);
     const retry = await runCli(['jobs', 'retry', '--all', '--wait'], bench.env);
     expect(retry.code, retry.stderr).toBe(0);
@@ -94,7 +140,11 @@ describe('run-once', () => {
 
   it('three run-once started together produce one cycle', async () => {
     bench = await createBench();
-    const runs = await Promise.all([0, 1, 2].map(() => runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench!.env, { timeoutMs: 90_000 })));
+    const runs = await Promise.all(
+      [0, 1, 2].map(() =>
+        runCli(['run-once', '--as-of', '2026-11-16T04:12:00+07:00', '--json'], bench!.env, { timeoutMs: 90_000 }),
+      ),
+    );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const ids = runs.map((r) => JSON.parse(r.stdout).cycleId);
     expect(new Set(ids).size).toBe(1);
@@ -113,18 +163,36 @@ describe('worker processes', () => {
     const rt = await createRuntime(bench.config(), bench.database.db, { prefix: bench.prefix });
     const { cycle } = await enqueueCycle(rt, { asOf: new Date('2026-11-16T04:12:00+07:00') });
     const a = startWorker(bench.env);
-    await until(async () => (bench!.replay.stats.byEndpoint.transparency ?? 0) >= 1, 'the first worker to reach the slow endpoint');
+    await until(
+      async () => (bench!.replay.stats.byEndpoint.transparency ?? 0) >= 1,
+      'the first worker to reach the slow endpoint',
+    );
     a.child.kill('SIGKILL');
     await a.exited;
     const b = startWorker(bench.env);
     try {
-      await until(async () => (await bench!.database.db.selectFrom('cycles').select('state').where('id', '=', cycle.id).executeTakeFirstOrThrow()).state === 'complete', 'the cycle to complete on the second worker', 60_000);
+      await until(
+        async () =>
+          (
+            await bench!.database.db
+              .selectFrom('cycles')
+              .select('state')
+              .where('id', '=', cycle.id)
+              .executeTakeFirstOrThrow()
+          ).state === 'complete',
+        'the cycle to complete on the second worker',
+        60_000,
+      );
     } finally {
       b.child.kill('SIGTERM');
       await b.exited;
       await rt.close();
     }
-    const oks = await bench.database.db.selectFrom('raw_payloads').select('request_key').where('outcome', '=', 'ok').execute();
+    const oks = await bench.database.db
+      .selectFrom('raw_payloads')
+      .select('request_key')
+      .where('outcome', '=', 'ok')
+      .execute();
     expect(oks).toHaveLength(8);
     expect(new Set(oks.map((o) => o.request_key)).size).toBe(8);
     expect(await count(bench, 'snapshots')).toBe(2);
@@ -139,13 +207,20 @@ describe('worker processes', () => {
     await enqueueCycle(rt, { asOf: new Date('2026-11-16T04:12:00+07:00') });
     const w = startWorker(bench.env);
     try {
-      await until(async () => (bench!.replay.stats.byEndpoint['service-results'] ?? 0) >= 1, 'the worker to start the slow request');
+      await until(
+        async () => (bench!.replay.stats.byEndpoint['service-results'] ?? 0) >= 1,
+        'the worker to start the slow request',
+      );
       w.child.kill('SIGTERM');
       expect(await w.exited).toBe(0);
     } finally {
       await rt.close();
     }
-    const national = await bench.database.db.selectFrom('raw_payloads').select('outcome').where('request_key', '=', 'service-results.national').execute();
+    const national = await bench.database.db
+      .selectFrom('raw_payloads')
+      .select('outcome')
+      .where('request_key', '=', 'service-results.national')
+      .execute();
     expect(national).toEqual([{ outcome: 'ok' }]);
     expect(w.output()).toMatch(/SIGTERM: stopping/);
   });
@@ -158,7 +233,10 @@ describe('worker processes', () => {
       const url = /"url":"(http:\/\/[^"]+)"/.exec(w.output())![1]!;
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', checks: { redis: { ok: true }, database: { ok: true } } });
+      expect(await health.json()).toMatchObject({
+        status: 'ok',
+        checks: { redis: { ok: true }, database: { ok: true } },
+      });
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/^chiso766_jobs_completed_total\{queue="fetch"\} 0$/m);
       expect(metrics).toMatch(/chiso766_last_capture_age_seconds/);
@@ -171,8 +249,12 @@ describe('worker processes', () => {
       expect(metrics).toMatch(/^process_cpu_seconds_total /m);
       expect(metrics).not.toMatch(/chiso766_process_/);
       expect((await fetch(`${url}/ops`)).status).toBe(401);
-      expect((await fetch(`${url}/ops`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
-      expect((await fetch(`${url}/ops/`, { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status).toBe(200);
+      expect((await fetch(`${url}/ops`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(
+        401,
+      );
+      expect(
+        (await fetch(`${url}/ops/`, { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status,
+      ).toBe(200);
     } finally {
       w.child.kill('SIGTERM');
       await w.exited;

@@ -27,7 +27,9 @@ describe('politeness shared by workers and commands', () => {
       const rt = await createRuntime(bench.config(), bench.database.db, { prefix: bench.prefix });
       try {
         // The manual capture and the worker's cycle start together.
-        const capturing = runCli(['capture', '--as-of', '2026-11-16T05:00:00+07:00', '--json'], bench.env, { timeoutMs: 90_000 });
+        const capturing = runCli(['capture', '--as-of', '2026-11-16T05:00:00+07:00', '--json'], bench.env, {
+          timeoutMs: 90_000,
+        });
         const { cycle } = await enqueueCycle(rt, { asOf: new Date('2026-11-16T04:12:00+07:00') });
         const capture = await capturing;
         expect(capture.code, capture.stderr).toBe(0);
@@ -39,7 +41,9 @@ describe('politeness shared by workers and commands', () => {
       w.child.kill('SIGTERM');
       await w.exited;
     }
-    const reqs = bench.replay.stats.requests.map((r) => ({ in: Date.parse(r.arrivedAt), out: Date.parse(r.at) })).sort((a, b) => a.in - b.in);
+    const reqs = bench.replay.stats.requests
+      .map((r) => ({ in: Date.parse(r.arrivedAt), out: Date.parse(r.at) }))
+      .sort((a, b) => a.in - b.in);
     // Both ran all their requests (8 each).
     expect(reqs).toHaveLength(16);
     // One request at a time, and the delay between the end of one answer and the next request

@@ -18,7 +18,13 @@ let igate: IgateStandIn;
 let outputs = '';
 
 beforeAll(async () => {
-  igate = new IgateStandIn({ dir: path.join(ROOT, 'demo/igate/H19'), clientId: 'chiso766-dongnai', clientSecret: SECRET, expiresIn: 300, pageSize: 15 });
+  igate = new IgateStandIn({
+    dir: path.join(ROOT, 'demo/igate/H19'),
+    clientId: 'chiso766-dongnai',
+    clientSecret: SECRET,
+    expiresIn: 300,
+    pageSize: 15,
+  });
   const url = await igate.listen();
   bench = await createBench({
     captures: [`${DEMO_DVCQG}/capture-2026-11-30`],
@@ -38,7 +44,11 @@ describe('provincial reconciliation', () => {
     const r = await runCli(['run-once', '--as-of', '2026-11-30T04:12:00+07:00', '--json'], { ...bench.env });
     outputs += r.stdout + r.stderr;
     expect(r.code, r.stderr).toBe(0);
-    const sources = await bench.database.db.selectFrom('snapshots').select(['source', 'scope', 'observation_count']).orderBy('id').execute();
+    const sources = await bench.database.db
+      .selectFrom('snapshots')
+      .select(['source', 'scope', 'observation_count'])
+      .orderBy('id')
+      .execute();
     expect(sources.map((s) => `${s.source}:${s.scope}`)).toEqual(['dvcqg:national', 'dvcqg:H19', 'provincial:H19']);
     expect(sources[2]!.observation_count).toBeGreaterThan(80);
     expect(igate.stats.tokensIssued).toBe(1);
@@ -50,7 +60,10 @@ describe('provincial reconciliation', () => {
     const r = await runCli(['reconcile', '--json'], bench.env);
     outputs += r.stdout + r.stderr;
     expect(r.code, r.stderr).toBe(0);
-    const t = JSON.parse(r.stdout) as { configured: boolean; rows: { unitCode: string; metric: string; provincial: number; national: number; gap: number; status: string }[] };
+    const t = JSON.parse(r.stdout) as {
+      configured: boolean;
+      rows: { unitCode: string; metric: string; provincial: number; national: number; gap: number; status: string }[];
+    };
     expect(t.configured).toBe(true);
     const digit08 = t.rows.find((x) => x.unitCode === 'H19.08' && x.metric === 'PROV_DIGITIZATION')!;
     expect(digit08.provincial).toBeCloseTo(99.9, 1);
@@ -68,15 +81,31 @@ describe('provincial reconciliation', () => {
   });
 
   it('units outside tolerance have an open discrepancy alert; the bulletin shows the comparison', async () => {
-    const alerts = JSON.parse((await runCli(['alerts', '--json'], bench.env)).stdout) as { rule: string; kind: string; unitCode: string; metric: string }[];
+    const alerts = JSON.parse((await runCli(['alerts', '--json'], bench.env)).stdout) as {
+      rule: string;
+      kind: string;
+      unitCode: string;
+      metric: string;
+    }[];
     const discrepancies = alerts.filter((a) => a.kind === 'discrepancy').map((a) => `${a.unitCode} ${a.metric}`);
-    expect(discrepancies).toEqual(expect.arrayContaining(['H19.08 PROV_DIGITIZATION', 'H19.111 PROV_DIGITIZATION', 'H19.05 PROV_RECEIVED', 'H19.106 PROV_ONLINE_PAYMENT']));
+    expect(discrepancies).toEqual(
+      expect.arrayContaining([
+        'H19.08 PROV_DIGITIZATION',
+        'H19.111 PROV_DIGITIZATION',
+        'H19.05 PROV_RECEIVED',
+        'H19.106 PROV_ONLINE_PAYMENT',
+      ]),
+    );
     expect(discrepancies).not.toContain('H19.01 PROV_DIGITIZATION');
     const md = await runCli(['report'], bench.env);
     outputs += md.stdout + md.stderr;
     expect(md.stdout).toMatch(/### 6\. So sánh số liệu Cổng dịch vụ công tỉnh/);
-    expect(md.stdout).toMatch(/\| Sở Tư pháp - thành phố Đồng Nai \(H19\.08\) \| \*\*Tỷ lệ số hóa hồ sơ\*\* \| 99,9\d \| [\d,]+ \| \+[\d,]+ \| vượt ngưỡng \|/);
-    expect(md.stdout).toMatch(/\| Sở Xây dựng - thành phố Đồng Nai \(H19\.05\) \| \*\*Số hồ sơ tiếp nhận\*\* \| [\d.]+ \| [\d.]+ \| \+[\d.]+ \| vượt ngưỡng \|/);
+    expect(md.stdout).toMatch(
+      /\| Sở Tư pháp - thành phố Đồng Nai \(H19\.08\) \| \*\*Tỷ lệ số hóa hồ sơ\*\* \| 99,9\d \| [\d,]+ \| \+[\d,]+ \| vượt ngưỡng \|/,
+    );
+    expect(md.stdout).toMatch(
+      /\| Sở Xây dựng - thành phố Đồng Nai \(H19\.05\) \| \*\*Số hồ sơ tiếp nhận\*\* \| [\d.]+ \| [\d.]+ \| \+[\d.]+ \| vượt ngưỡng \|/,
+    );
   });
 
   it('no credential in logs, outputs or the database', async () => {
@@ -85,7 +114,9 @@ describe('provincial reconciliation', () => {
       select row_to_json(r)::text as x from raw_payloads r union all select row_to_json(s)::text from snapshots s
       union all select row_to_json(a)::text from alerts a union all select row_to_json(o)::text from outbox o
       union all select row_to_json(c)::text from cycles c) q`.execute(bench.database.db);
-    const bodies = (await bench.database.db.selectFrom('raw_payloads').select(['body', 'body_encoding']).execute()).map((r) => rawBody(r).toString('utf8'));
+    const bodies = (await bench.database.db.selectFrom('raw_payloads').select(['body', 'body_encoding']).execute()).map(
+      (r) => rawBody(r).toString('utf8'),
+    );
     const text = dump.rows[0]!.t + bodies.join(' ');
     expect(text).not.toContain(SECRET);
     for (const h of igate.stats.authorizationHeaders) expect(text).not.toContain(h.replace(/^bearer /i, ''));

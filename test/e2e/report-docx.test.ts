@@ -12,12 +12,18 @@ import { CAPTURE_16, CAPTURE_23 } from '../helpers/paths.ts';
 import { createBench, type Bench } from '../helpers/pipeline.ts';
 
 const soffice = ['libreoffice', 'soffice'].find((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
-if (!soffice) console.warn('libreoffice is not installed: the DOCX-opens-in-LibreOffice test is skipped (apt-get install libreoffice-writer-nogui)');
+if (!soffice)
+  console.warn(
+    'libreoffice is not installed: the DOCX-opens-in-LibreOffice test is skipped (apt-get install libreoffice-writer-nogui)',
+  );
 
 let bench: Bench;
 beforeAll(async () => {
   bench = await createBench({ captures: [CAPTURE_16, CAPTURE_23] });
-  for (const [c, at] of [['2026-11-16', '2026-11-16T04:12:00+07:00'], ['2026-11-23', '2026-11-23T04:12:00+07:00']] as const) {
+  for (const [c, at] of [
+    ['2026-11-16', '2026-11-16T04:12:00+07:00'],
+    ['2026-11-23', '2026-11-23T04:12:00+07:00'],
+  ] as const) {
     bench.replay.use(c);
     expect((await runCli(['run-once', '--as-of', at], bench.env)).code).toBe(0);
   }
@@ -30,7 +36,11 @@ describe('report --format docx', () => {
     const file = path.join(dir, 'b.docx');
     const r = await runCli(['report', '--format', 'docx', '--out', file], bench.env);
     expect(r.code, r.stderr).toBe(0);
-    const conv = spawnSync(soffice!, ['--headless', '--convert-to', 'pdf', '--outdir', dir, file], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, HOME: dir } });
+    const conv = spawnSync(soffice!, ['--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, HOME: dir },
+    });
     expect(conv.status, conv.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'b.pdf'))).toBe(true);
   });

@@ -24,7 +24,9 @@ export function serverUrl(): string | null {
 export function requirePostgres(): string {
   const url = serverUrl();
   if (!url) {
-    throw new Error('this test needs a PostgreSQL server: run it through `npm test` (which starts one) or set DATABASE_URL=postgres://user@127.0.0.1:5432/postgres');
+    throw new Error(
+      'this test needs a PostgreSQL server: run it through `npm test` (which starts one) or set DATABASE_URL=postgres://user@127.0.0.1:5432/postgres',
+    );
   }
   return url;
 }

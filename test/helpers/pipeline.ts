@@ -17,7 +17,10 @@ import { CAPTURE_16, CAPTURE_23 } from './paths.ts';
 
 export function requireRedis(): string {
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('this test needs Redis: run it through `npm test` (which starts one) or set REDIS_URL=redis://127.0.0.1:6379');
+  if (!url)
+    throw new Error(
+      'this test needs Redis: run it through `npm test` (which starts one) or set REDIS_URL=redis://127.0.0.1:6379',
+    );
   return url;
 }
 
@@ -34,12 +37,26 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-export async function createBench(opts: { captures?: string[]; yaml?: string; faults?: Fault[]; redisUrl?: string; postgresServerUrl?: string; prefix?: string } = {}): Promise<Bench> {
+export async function createBench(
+  opts: {
+    captures?: string[];
+    yaml?: string;
+    faults?: Fault[];
+    redisUrl?: string;
+    postgresServerUrl?: string;
+    prefix?: string;
+  } = {},
+): Promise<Bench> {
   const redisUrl = opts.redisUrl ?? requireRedis();
-  const { url, drop } = opts.postgresServerUrl ? await createScratchDatabase(opts.postgresServerUrl, 't') : await createTestDatabase();
+  const { url, drop } = opts.postgresServerUrl
+    ? await createScratchDatabase(opts.postgresServerUrl, 't')
+    : await createTestDatabase();
   const database = openPostgres(url, 5);
   await migrateToLatest(database.db);
-  const replay = new ReplayServer((opts.captures ?? [CAPTURE_16, CAPTURE_23]).map(loadReplayCapture), opts.faults ?? []);
+  const replay = new ReplayServer(
+    (opts.captures ?? [CAPTURE_16, CAPTURE_23]).map(loadReplayCapture),
+    opts.faults ?? [],
+  );
   const base = await replay.listen();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
   const configFile = path.join(dir, 'chiso766.yaml');

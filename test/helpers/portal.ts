@@ -26,7 +26,11 @@ function isNational(b: Record<string, unknown>): boolean {
  */
 export function mockCapture(
   dir: string,
-  opts: { base?: string; times?: number; override?: Record<string, (call: number) => [number, string | Buffer, Record<string, string>?]> } = {},
+  opts: {
+    base?: string;
+    times?: number;
+    override?: Record<string, (call: number) => [number, string | Buffer, Record<string, string>?]>;
+  } = {},
 ): { scope: nock.Scope; calls: Record<string, number>; times: Record<string, number[]> } {
   const base = opts.base ?? BASE;
   const scope = nock(base);
@@ -35,7 +39,9 @@ export function mockCapture(
   for (const e of manifestEntries(dir)) {
     const key = e.endpoint === 'service-results' && isNational(e.payload) ? 'service-results.national' : e.endpoint;
     scope
-      .post(`/api/v1/reporting/evaluation/${e.endpoint}`, (b: Record<string, unknown>) => (e.endpoint !== 'service-results' ? true : isNational(b) === isNational(e.payload)))
+      .post(`/api/v1/reporting/evaluation/${e.endpoint}`, (b: Record<string, unknown>) =>
+        e.endpoint !== 'service-results' ? true : isNational(b) === isNational(e.payload),
+      )
       .times(opts.times ?? 1)
       .reply(() => {
         calls[key] = (calls[key] ?? 0) + 1;

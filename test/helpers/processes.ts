@@ -2,8 +2,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { BIN, ROOT } from './paths.ts';
 
-export function startWorker(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [BIN, 'worker', '--no-cron'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', CHISO766_LOG_JSON: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWorker(env: Record<string, string>): {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  output: () => string;
+} {
+  const child = spawn(process.execPath, [BIN, 'worker', '--no-cron'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', CHISO766_LOG_JSON: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

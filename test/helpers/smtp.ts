@@ -31,11 +31,20 @@ export async function startSmtpSink(port = 0): Promise<Sink> {
       stream.on('end', () => {
         if (failures.left > 0) {
           failures.left--;
-          return callback(Object.assign(new Error(failures.message || 'Try again later'), { responseCode: failures.code }));
+          return callback(
+            Object.assign(new Error(failures.message || 'Try again later'), { responseCode: failures.code }),
+          );
         }
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw).then((parsed) => {
-          received.push({ raw, envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, parsed });
+          received.push({
+            raw,
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
+            parsed,
+          });
           callback();
         }, callback);
       });

@@ -15,17 +15,52 @@ async function cycle(week: string): Promise<CycleRef> {
   cycleN++;
   const row = await t.db
     .insertInto('cycles')
-    .values({ key: `c${cycleN}`, source: 'dvcqg', provinces: 'H19', period_key: 'year-2026', week, as_of: new Date(), state: 'running' })
+    .values({
+      key: `c${cycleN}`,
+      source: 'dvcqg',
+      provinces: 'H19',
+      period_key: 'year-2026',
+      week,
+      as_of: new Date(),
+      state: 'running',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, week, at: new Date(Date.UTC(2026, 10, 10 + cycleN)) };
 }
 
 function floor(unit: string, value: number, severity: 'warn' | 'critical' = 'critical', holdOnly = false): Finding {
-  return { rule: 'floor', kind: 'indicator', unitCode: unit, metric: 'TOTAL', periodKey: 'year-2026', week: null, severity, value, previous: null, threshold: 50, message: 'm', evidence: {}, holdOnly };
+  return {
+    rule: 'floor',
+    kind: 'indicator',
+    unitCode: unit,
+    metric: 'TOTAL',
+    periodKey: 'year-2026',
+    week: null,
+    severity,
+    value,
+    previous: null,
+    threshold: 50,
+    message: 'm',
+    evidence: {},
+    holdOnly,
+  };
 }
 function drop(unit: string, week: string): Finding {
-  return { rule: 'weeklyDrop', kind: 'indicator', unitCode: unit, metric: 'TOTAL', periodKey: 'year-2026', week, severity: 'warn', value: 60, previous: 66, threshold: 5, message: 'm', evidence: {} };
+  return {
+    rule: 'weeklyDrop',
+    kind: 'indicator',
+    unitCode: unit,
+    metric: 'TOTAL',
+    periodKey: 'year-2026',
+    week,
+    severity: 'warn',
+    value: 60,
+    previous: 66,
+    threshold: 5,
+    message: 'm',
+    evidence: {},
+  };
 }
 const scope = { rules: ['floor', 'weeklyDrop'], provinces: ['H19'] };
 
@@ -56,7 +91,12 @@ describe('alert lifecycle on PostgreSQL', () => {
     expect((await applyFindings(t.db, c6, [floor('H19.12', 40)], scope)).opened).toHaveLength(1);
     const reopened = await alert(key);
     expect(reopened).toMatchObject({ id: resolved.id, state: 'open', opened_cycle_id: c6.id, resolved_at: null });
-    const events = await t.db.selectFrom('alert_events').select(['event']).where('alert_id', '=', resolved.id).orderBy('id').execute();
+    const events = await t.db
+      .selectFrom('alert_events')
+      .select(['event'])
+      .where('alert_id', '=', resolved.id)
+      .orderBy('id')
+      .execute();
     expect(events.map((e) => e.event)).toEqual(['opened', 'kept', 'escalated', 'kept', 'resolved', 'opened']);
   });
 
@@ -71,10 +111,16 @@ describe('alert lifecycle on PostgreSQL', () => {
     const c = await cycle('2026-W48');
     const first = await applyFindings(t.db, c, [floor('H19.05', 40), drop('H19.05', '2026-W48')], scope);
     expect(first.opened).toHaveLength(2);
-    const before = await t.db.selectFrom('alert_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('alert_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const second = await applyFindings(t.db, c, [floor('H19.05', 40), drop('H19.05', '2026-W48')], scope);
     expect([second.opened, second.kept, second.resolved, second.escalated]).toEqual([[], [], [], []]);
-    const after = await t.db.selectFrom('alert_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('alert_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -91,7 +137,14 @@ describe('alert lifecycle on PostgreSQL', () => {
   });
 
   it('a silenced finding is recorded but marked silenced', async () => {
-    await addSilence(t.db, { unit: 'H19.11*', rule: 'floor', until: '2099-12-31', reason: 'sáp nhập đơn vị', tz: 'Asia/Ho_Chi_Minh', now: new Date() });
+    await addSilence(t.db, {
+      unit: 'H19.11*',
+      rule: 'floor',
+      until: '2099-12-31',
+      reason: 'sáp nhập đơn vị',
+      tz: 'Asia/Ho_Chi_Minh',
+      now: new Date(),
+    });
     const c = await cycle('2026-W48');
     const r = await applyFindings(t.db, c, [floor('H19.111', 40), floor('H19.05', 41)], scope);
     expect(r.silenced).toHaveLength(1);

@@ -9,7 +9,23 @@ import { runCli } from '../helpers/cli.ts';
 import { createTestDatabase, requirePostgres } from '../helpers/db.ts';
 
 const ALL = ['0001_initial', '0002_raw_body_encoding', '0003_observations_without_fk', '0004_installation'];
-const TABLES = ['alert_events', 'alerts', 'captures', 'cycles', 'deliveries', 'installation', 'observations', 'outbox', 'raw_payloads', 'recipients', 'silences', 'snapshots', 'unit_aliases', 'unit_names', 'units'];
+const TABLES = [
+  'alert_events',
+  'alerts',
+  'captures',
+  'cycles',
+  'deliveries',
+  'installation',
+  'observations',
+  'outbox',
+  'raw_payloads',
+  'recipients',
+  'silences',
+  'snapshots',
+  'unit_aliases',
+  'unit_names',
+  'units',
+];
 
 describe('migrations', () => {
   it('run on a real PostgreSQL server, twice (the second applies nothing), with numeric scores', async () => {
@@ -21,9 +37,17 @@ describe('migrations', () => {
       expect(first.applied).toEqual(ALL);
       const second = await migrateToLatest(database.db);
       expect(second.applied).toEqual([]);
-      const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely%' order by 1`.execute(database.db);
+      const tables = await sql<{
+        tablename: string;
+      }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely%' order by 1`.execute(
+        database.db,
+      );
       expect(tables.rows.map((r) => r.tablename)).toEqual(TABLES);
-      const cols = await sql<{ data_type: string }>`select data_type from information_schema.columns where table_name = 'observations' and column_name = 'score'`.execute(database.db);
+      const cols = await sql<{
+        data_type: string;
+      }>`select data_type from information_schema.columns where table_name = 'observations' and column_name = 'score'`.execute(
+        database.db,
+      );
       expect(cols.rows[0]!.data_type).toBe('numeric');
     } finally {
       await database.close();
@@ -36,7 +60,16 @@ describe('migrations', () => {
     const a = await openDatabase({ databaseUrl: null, dataDir });
     try {
       expect((await migrateToLatest(a.db)).applied).toEqual(ALL);
-      await a.db.insertInto('units').values({ code: 'H19', kind: 'province', parent_code: null, province_code: 'H19', name: 'UBND Thành phố Đồng Nai' }).execute();
+      await a.db
+        .insertInto('units')
+        .values({
+          code: 'H19',
+          kind: 'province',
+          parent_code: null,
+          province_code: 'H19',
+          name: 'UBND Thành phố Đồng Nai',
+        })
+        .execute();
     } finally {
       await a.close();
     }

@@ -19,7 +19,10 @@ const BASE = 'https://apidvc.tinh.example.test';
 const SSO = 'https://ssodvc.tinh.example.test';
 const TOKEN = '/auth/realms/digo/protocol/openid-connect/token';
 const period = { type: 'year' as const, year: 2026 };
-const cfg = parseConfigText(`provincial: { vendor: igate, baseUrl: "${BASE}", tokenUrl: "${SSO}${TOKEN}", agencyId: agency-root }\n`, 'x').provincial!;
+const cfg = parseConfigText(
+  `provincial: { vendor: igate, baseUrl: "${BASE}", tokenUrl: "${SSO}${TOKEN}", agencyId: agency-root }\n`,
+  'x',
+).provincial!;
 const creds = { clientId: 'chiso766', clientSecret: 's3cr3t-value', username: null, password: null };
 
 function http(): PortalHttp {
@@ -41,7 +44,11 @@ describe('iGate token', () => {
   it('client credentials, cached until shortly before expiry, refreshed once on a 401', async () => {
     let issued = 0;
     nock(SSO)
-      .post(TOKEN, (b: Record<string, string>) => b.grant_type === 'client_credentials' && b.client_id === 'chiso766' && b.client_secret === 's3cr3t-value')
+      .post(
+        TOKEN,
+        (b: Record<string, string>) =>
+          b.grant_type === 'client_credentials' && b.client_id === 'chiso766' && b.client_secret === 's3cr3t-value',
+      )
       .times(3)
       .reply(() => [200, { access_token: `tok${++issued}`, expires_in: 300 }]);
     let clock = 0;
@@ -64,19 +71,45 @@ describe('iGate token', () => {
 
   it('password grant with the default client id web-public', async () => {
     const scope = nock(SSO)
-      .post(TOKEN, (b: Record<string, string>) => b.grant_type === 'password' && b.client_id === 'web-public' && b.username === 'u' && b.password === 'p')
+      .post(
+        TOKEN,
+        (b: Record<string, string>) =>
+          b.grant_type === 'password' && b.client_id === 'web-public' && b.username === 'u' && b.password === 'p',
+      )
       .reply(200, { access_token: 'x', expires_in: 60 });
-    await new IgateTokenClient(http(), `${SSO}${TOKEN}`, { clientId: null, clientSecret: null, username: 'u', password: 'p' }).get();
+    await new IgateTokenClient(http(), `${SSO}${TOKEN}`, {
+      clientId: null,
+      clientSecret: null,
+      username: 'u',
+      password: 'p',
+    }).get();
     expect(scope.isDone()).toBe(true);
   });
 
   it('missing credentials say which variables to set', async () => {
-    await expect(new IgateTokenClient(http(), `${SSO}${TOKEN}`, { clientId: null, clientSecret: null, username: null, password: null }).get()).rejects.toThrow(/CHISO766_PROVINCIAL_CLIENT_ID/);
+    await expect(
+      new IgateTokenClient(http(), `${SSO}${TOKEN}`, {
+        clientId: null,
+        clientSecret: null,
+        username: null,
+        password: null,
+      }).get(),
+    ).rejects.toThrow(/CHISO766_PROVINCIAL_CLIENT_ID/);
   });
 });
 
-async function fetchProvincial(client: ProvincialClient, cfg: ProvincialConfig, captureId: number, spec: ProvincialRequest) {
-  const r = await fetchRequest({ db: t.db, source: provincialSource, transport: client, config: { ...testConfig(), provincial: cfg } }, captureId, spec, 1);
+async function fetchProvincial(
+  client: ProvincialClient,
+  cfg: ProvincialConfig,
+  captureId: number,
+  spec: ProvincialRequest,
+) {
+  const r = await fetchRequest(
+    { db: t.db, source: provincialSource, transport: client, config: { ...testConfig(), provincial: cfg } },
+    captureId,
+    spec,
+    1,
+  );
   // Accepted answers are archived in the background (the next request does not wait): wait here.
   await r.archived;
   return r;
@@ -86,28 +119,69 @@ describe('iGate reports into the raw archive', () => {
   it('follows Spring pages, archives every page, never archives the token or the secret', async () => {
     nock(SSO).post(TOKEN).reply(200, { access_token: 'very-secret-token', expires_in: 300 });
     const spec = provincialRequests(cfg, 'H19', period).find((s) => s.endpoint === 'igate.dossier')!;
-    const row = (code: string) => ({ agency: { id: code, code, name: code }, received: 10, receivedOnline: 9, resolvedOverdue: 1 });
-    nock(BASE).get('/pa/dossier-statistic/--statistic-agency-kgg').query((q) => q.page === '0').reply(200, { content: [row('H19.01'), row('H19.03')], totalPages: 2, number: 0 });
-    nock(BASE).get('/pa/dossier-statistic/--statistic-agency-kgg').query((q) => q.page === '1').reply(200, { content: [row('H19.05')], totalPages: 2, number: 1 });
-    const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 3 });
+    const row = (code: string) => ({
+      agency: { id: code, code, name: code },
+      received: 10,
+      receivedOnline: 9,
+      resolvedOverdue: 1,
+    });
+    nock(BASE)
+      .get('/pa/dossier-statistic/--statistic-agency-kgg')
+      .query((q) => q.page === '0')
+      .reply(200, { content: [row('H19.01'), row('H19.03')], totalPages: 2, number: 0 });
+    nock(BASE)
+      .get('/pa/dossier-statistic/--statistic-agency-kgg')
+      .query((q) => q.page === '1')
+      .reply(200, { content: [row('H19.05')], totalPages: 2, number: 1 });
+    const captureId = await createCapture(t.db, {
+      cycleId: null,
+      source: 'provincial',
+      period,
+      provinces: ['H19'],
+      capturedAt: new Date(),
+      planned: 3,
+    });
     const client = new ProvincialClient(http(), cfg, creds);
     const r = await fetchProvincial(client, cfg, captureId, spec);
     expect(r).toMatchObject({ outcome: 'ok', pages: 2 });
-    const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).orderBy('id').execute();
+    const raws = await t.db
+      .selectFrom('raw_payloads')
+      .selectAll()
+      .where('capture_id', '=', captureId)
+      .orderBy('id')
+      .execute();
     expect(raws.map((x) => x.request_key)).toEqual(['igate.dossier.H19', 'igate.dossier.H19.p2']);
     const everything = JSON.stringify(raws.map((x) => ({ ...x, body: rawBody(x).toString() })));
     expect(everything).not.toContain('very-secret-token');
     expect(everything).not.toContain('s3cr3t-value');
     expect(raws[0]!.request_headers).toMatchObject({ authorization: '***' });
-    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: cfg, matcher: new NameMatcher([]), knownCodes: new Set(['H19.01', 'H19.03', 'H19.05']) });
-    expect(parsed.observations.find((o) => o.unitCode === 'H19' && o.metric === 'PROV_RECEIVED')).toMatchObject({ numerator: 30 });
+    const parsed = parseProvincial(
+      'H19',
+      raws.map((x) => ({ ...x, body: rawBody(x) })),
+      { config: cfg, matcher: new NameMatcher([]), knownCodes: new Set(['H19.01', 'H19.03', 'H19.05']) },
+    );
+    expect(parsed.observations.find((o) => o.unitCode === 'H19' && o.metric === 'PROV_RECEIVED')).toMatchObject({
+      numerator: 30,
+    });
   });
 
   it('a WAF page is blocked: one request, no retry', async () => {
     nock(SSO).post(TOKEN).reply(200, { access_token: 't', expires_in: 300 });
-    const scope = nock(BASE).get('/pa/kgg-digitize/digitization-by-agency').query(true).reply(200, '<html><title>Request Rejected</title>The requested URL was rejected.</html>', { 'content-type': 'text/html' });
+    const scope = nock(BASE)
+      .get('/pa/kgg-digitize/digitization-by-agency')
+      .query(true)
+      .reply(200, '<html><title>Request Rejected</title>The requested URL was rejected.</html>', {
+        'content-type': 'text/html',
+      });
     const spec = provincialRequests(cfg, 'H19', period).find((s) => s.endpoint === 'igate.digitization')!;
-    const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
+    const captureId = await createCapture(t.db, {
+      cycleId: null,
+      source: 'provincial',
+      period,
+      provinces: ['H19'],
+      capturedAt: new Date(),
+      planned: 1,
+    });
     const r = await fetchProvincial(new ProvincialClient(http(), cfg, creds), cfg, captureId, spec);
     expect(r.outcome).toBe('blocked');
     expect(scope.isDone()).toBe(true);
@@ -115,9 +189,19 @@ describe('iGate reports into the raw archive', () => {
 
   it('a row without the expected field is drift with its path', async () => {
     nock(SSO).post(TOKEN).reply(200, { access_token: 't', expires_in: 300 });
-    nock(BASE).get('/pa/kgg-digitize/digitization-by-agency').query(true).reply(200, [{ agency: { code: 'H19.01' }, totalReceiver: 5 }]);
+    nock(BASE)
+      .get('/pa/kgg-digitize/digitization-by-agency')
+      .query(true)
+      .reply(200, [{ agency: { code: 'H19.01' }, totalReceiver: 5 }]);
     const spec = provincialRequests(cfg, 'H19', period).find((s) => s.endpoint === 'igate.digitization')!;
-    const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
+    const captureId = await createCapture(t.db, {
+      cycleId: null,
+      source: 'provincial',
+      period,
+      provinces: ['H19'],
+      capturedAt: new Date(),
+      planned: 1,
+    });
     const r = await fetchProvincial(new ProvincialClient(http(), cfg, creds), cfg, captureId, spec);
     expect(r.outcome).toBe('drift');
     expect(r.detail).toMatch(/\$\[0\]\.totalReceiverHavingFile/);
@@ -137,7 +221,14 @@ describe('HTML tables and OpenCPS', () => {
       </tbody></table></body></html>`;
     nock(BASE).get('/thongke').reply(200, page, { 'content-type': 'text/html; charset=utf-8' });
     const spec = provincialRequests(htmlCfg, 'H19', period)[0]!;
-    const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
+    const captureId = await createCapture(t.db, {
+      cycleId: null,
+      source: 'provincial',
+      period,
+      provinces: ['H19'],
+      capturedAt: new Date(),
+      planned: 1,
+    });
     const r = await fetchProvincial(new ProvincialClient(http(), htmlCfg, creds), htmlCfg, captureId, spec);
     expect(r.outcome).toBe('ok');
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).execute();
@@ -145,27 +236,60 @@ describe('HTML tables and OpenCPS', () => {
       { code: 'H19.08', names: ['Sở Tư pháp - thành phố Đồng Nai'] },
       { code: 'H19.111', names: ['UBND xã Bù Gia Mập'] },
     ]);
-    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: htmlCfg, matcher, knownCodes: new Set(['H19.08', 'H19.111']) });
-    expect(parsed.observations.find((o) => o.unitCode === 'H19.08' && o.metric === 'PROV_RECEIVED')).toMatchObject({ numerator: 4712 });
-    expect(parsed.observations.find((o) => o.unitCode === 'H19.111' && o.metric === 'PROV_OVERDUE')).toMatchObject({ numerator: 1525 });
-    expect(parsed.observations.find((o) => o.unitCode === 'H19.08' && o.metric === 'PROV_DIGITIZATION')!.ratio).toBeCloseTo(99.9, 1);
+    const parsed = parseProvincial(
+      'H19',
+      raws.map((x) => ({ ...x, body: rawBody(x) })),
+      { config: htmlCfg, matcher, knownCodes: new Set(['H19.08', 'H19.111']) },
+    );
+    expect(parsed.observations.find((o) => o.unitCode === 'H19.08' && o.metric === 'PROV_RECEIVED')).toMatchObject({
+      numerator: 4712,
+    });
+    expect(parsed.observations.find((o) => o.unitCode === 'H19.111' && o.metric === 'PROV_OVERDUE')).toMatchObject({
+      numerator: 1525,
+    });
+    expect(
+      parsed.observations.find((o) => o.unitCode === 'H19.08' && o.metric === 'PROV_DIGITIZATION')!.ratio,
+    ).toBeCloseTo(99.9, 1);
     expect(parsed.notes.join('\n')).toMatch(/could not be matched.*Trung tâm Hành chính công/);
   });
 
   it('OpenCPS statistics with the groupId header', async () => {
-    const ocCfg = parseConfigText(`provincial: { vendor: opencps, baseUrl: "${BASE}", groupId: "35417" }\n`, 'x').provincial!;
+    const ocCfg = parseConfigText(
+      `provincial: { vendor: opencps, baseUrl: "${BASE}", groupId: "35417" }\n`,
+      'x',
+    ).provincial!;
     const scope = nock(BASE)
       .get('/o/rest/statistics')
       .query({ year: '2026', month: '0', domain: 'total', agency: 'total' })
       .matchHeader('groupId', '35417')
-      .reply(200, { total: 1, data: [{ govAgencyCode: 'H19.07', govAgencyName: 'Sở Y tế', receivedCount: 100, onlineCount: 90, overdueCount: 3 }] });
+      .reply(200, {
+        total: 1,
+        data: [
+          { govAgencyCode: 'H19.07', govAgencyName: 'Sở Y tế', receivedCount: 100, onlineCount: 90, overdueCount: 3 },
+        ],
+      });
     const spec = provincialRequests(ocCfg, 'H19', period)[0]!;
-    const captureId = await createCapture(t.db, { cycleId: null, source: 'provincial', period, provinces: ['H19'], capturedAt: new Date(), planned: 1 });
-    expect((await fetchProvincial(new ProvincialClient(http(), ocCfg, creds), ocCfg, captureId, spec)).outcome).toBe('ok');
+    const captureId = await createCapture(t.db, {
+      cycleId: null,
+      source: 'provincial',
+      period,
+      provinces: ['H19'],
+      capturedAt: new Date(),
+      planned: 1,
+    });
+    expect((await fetchProvincial(new ProvincialClient(http(), ocCfg, creds), ocCfg, captureId, spec)).outcome).toBe(
+      'ok',
+    );
     expect(scope.isDone()).toBe(true);
     const raws = await t.db.selectFrom('raw_payloads').selectAll().where('capture_id', '=', captureId).execute();
-    const parsed = parseProvincial('H19', raws.map((x) => ({ ...x, body: rawBody(x) })), { config: ocCfg, matcher: new NameMatcher([]), knownCodes: new Set() });
-    expect(parsed.observations.find((o) => o.unitCode === 'H19.07' && o.metric === 'PROV_ONLINE_SUBMISSION')).toMatchObject({ numerator: 90, denominator: 100, ratio: 90 });
+    const parsed = parseProvincial(
+      'H19',
+      raws.map((x) => ({ ...x, body: rawBody(x) })),
+      { config: ocCfg, matcher: new NameMatcher([]), knownCodes: new Set() },
+    );
+    expect(
+      parsed.observations.find((o) => o.unitCode === 'H19.07' && o.metric === 'PROV_ONLINE_SUBMISSION'),
+    ).toMatchObject({ numerator: 90, denominator: 100, ratio: 90 });
     expect(parsed.notes.join('\n')).toMatch(/not \(yet\) in the registry.*H19\.07/);
   });
 });

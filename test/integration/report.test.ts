@@ -21,7 +21,31 @@ beforeAll(async () => {
   t = await freshDatabase();
   const file = parseConfigText('province: H19\nrules: { floor: { warnRatio: 0, criticalRatio: 50 } }\n', 'test.yaml');
   const { province, ...rest } = file;
-  config = { ...rest, file: null, provinces: [province as string], nationalMode: false, env: { dataDir: '/tmp', databaseUrl: null, redisUrl: '', smtpUrl: null, mailFrom: 'x', dvcqgBaseUrl: 'https://dichvucong.gov.vn', httpDelayMs: 0, opsToken: null, port: 0, logLevel: 'silent', provincialClientId: null, provincialClientSecret: null, provincialUsername: null, provincialPassword: null, queuePrefix: 'chiso766', jobLockMs: 30000, shutdownGraceMs: 60000 } };
+  config = {
+    ...rest,
+    file: null,
+    provinces: [province as string],
+    nationalMode: false,
+    env: {
+      dataDir: '/tmp',
+      databaseUrl: null,
+      redisUrl: '',
+      smtpUrl: null,
+      mailFrom: 'x',
+      dvcqgBaseUrl: 'https://dichvucong.gov.vn',
+      httpDelayMs: 0,
+      opsToken: null,
+      port: 0,
+      logLevel: 'silent',
+      provincialClientId: null,
+      provincialClientSecret: null,
+      provincialUsername: null,
+      provincialPassword: null,
+      queuePrefix: 'chiso766',
+      jobLockMs: 30000,
+      shutdownGraceMs: 60000,
+    },
+  };
   await seedCycle(t.db, config, CAPTURE_16, new Date('2026-11-16T04:12:00+07:00'));
   await seedCycle(t.db, config, CAPTURE_23, new Date('2026-11-23T04:12:00+07:00'));
 });
@@ -35,24 +59,52 @@ describe('weekly bulletin from the two fixture captures', () => {
   });
 
   it('the rank, the group table and the unit tables agree with the stored snapshots to 2 decimals', async () => {
-    const { model, content } = await buildReport(t.db, config, { cycle: 'latest', compareTo: 'previous', now: NOW }, 'md');
+    const { model, content } = await buildReport(
+      t.db,
+      config,
+      { cycle: 'latest', compareTo: 'previous', now: NOW },
+      'md',
+    );
     expect(model.rank).toMatchObject({ current: 2, previous: 2, change: 0 });
     expect(model.groups[0]).toMatchObject({ code: 'TOTAL', previous: 67.67, current: 67.39, change: -0.28 });
     expect(model.groups.find((g) => g.code === 'CKMB')).toMatchObject({ previous: 14.37, current: 14.35 });
     expect(content).toContain('| 1 | Tổng điểm | 100 | — | 67,67 | 67,39 | -0,28 |');
     // Departments sorted by TOTAL, with their change; the biggest fallers marked.
-    expect(model.departments.map((d) => d.code)).toEqual(['H19.15', 'H19.10', 'H19.07', 'H19.01', 'H19.03', 'H19.08', 'H19.05', 'H19.12']);
-    expect(model.departments.find((d) => d.code === 'H19.08')).toMatchObject({ previous: 69.7, current: 63.95, change: -5.75, biggestFaller: true });
+    expect(model.departments.map((d) => d.code)).toEqual([
+      'H19.15',
+      'H19.10',
+      'H19.07',
+      'H19.01',
+      'H19.03',
+      'H19.08',
+      'H19.05',
+      'H19.12',
+    ]);
+    expect(model.departments.find((d) => d.code === 'H19.08')).toMatchObject({
+      previous: 69.7,
+      current: 63.95,
+      change: -5.75,
+      biggestFaller: true,
+    });
     expect(model.communes[0]!.code).toBe('H19.101');
     expect(model.communes.at(-1)!.code).toBe('H19.112');
     // Risers / fallers agree with the table.
-    expect(model.lists.fell.map((d) => d.code)).toEqual(['ONLINE_PAYMENT_DOSSIER', 'DOSSIER_SYNC', 'PETITION_PROCESSING_ON_TIME', 'ON_TIME']);
+    expect(model.lists.fell.map((d) => d.code)).toEqual([
+      'ONLINE_PAYMENT_DOSSIER',
+      'DOSSIER_SYNC',
+      'PETITION_PROCESSING_ON_TIME',
+      'ON_TIME',
+    ]);
     expect(model.lists.fell.every((d) => d.change! < 0)).toBe(true);
     expect(model.lists.rose).toHaveLength(4);
     expect(model.lists.rose.every((d) => d.change! > 0)).toBe(true);
     const lines = String(content).split('\n');
-    expect(lines).toContain('- Có 04 chỉ số giảm gồm: Tỷ lệ thanh toán trực tuyến (hồ sơ có nghĩa vụ tài chính) (-0,23); Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG (-0,26); Tỷ lệ PAKN xử lý đúng hạn (-1,73); Tỷ lệ hồ sơ giải quyết đúng hạn (-0,65).');
-    expect(lines.find((l) => l.includes('chỉ số tăng gồm'))).toMatch(/^- Có 04 chỉ số tăng gồm: [^;]+; [^;]+; [^;]+; [^;]+\.$/);
+    expect(lines).toContain(
+      '- Có 04 chỉ số giảm gồm: Tỷ lệ thanh toán trực tuyến (hồ sơ có nghĩa vụ tài chính) (-0,23); Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG (-0,26); Tỷ lệ PAKN xử lý đúng hạn (-1,73); Tỷ lệ hồ sơ giải quyết đúng hạn (-0,65).',
+    );
+    expect(lines.find((l) => l.includes('chỉ số tăng gồm'))).toMatch(
+      /^- Có 04 chỉ số tăng gồm: [^;]+; [^;]+; [^;]+; [^;]+\.$/,
+    );
   });
 
   it('DOCX: real Word tables and headings with the Vietnamese names', async () => {
@@ -88,7 +140,9 @@ describe('weekly bulletin from the two fixture captures', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Tỉnh, thành phố', 'Sở, ban, ngành', 'Xã, phường']);
     const dept = wb.getWorksheet('Sở, ban, ngành')!;
     expect(dept.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    const found = dept.getRows(2, dept.rowCount - 1)!.find((r) => r.getCell(2).value === 'H19.08' && r.getCell(5).value === 'TOTAL')!;
+    const found = dept
+      .getRows(2, dept.rowCount - 1)!
+      .find((r) => r.getCell(2).value === 'H19.08' && r.getCell(5).value === 'TOTAL')!;
     expect(found.getCell(3).value).toBe('Sở Tư pháp - thành phố Đồng Nai');
     expect(found.getCell(6).value).toBe(63.95);
     expect(typeof found.getCell(6).value).toBe('number');

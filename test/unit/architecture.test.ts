@@ -23,7 +23,8 @@ interface Edge {
   typeOnly: boolean;
 }
 
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function edges(): Edge[] {
   const out: Edge[] = [];
@@ -32,7 +33,11 @@ function edges(): Edge[] {
     const from = path.relative(ROOT, file);
     for (const m of text.matchAll(IMPORT)) {
       const spec = m[3] ?? m[4]!;
-      const to = spec.startsWith('.') ? path.relative(ROOT, path.resolve(path.dirname(file), spec)) : spec.split('/')[0]!.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      const to = spec.startsWith('.')
+        ? path.relative(ROOT, path.resolve(path.dirname(file), spec))
+        : spec.split('/')[0]!.startsWith('@')
+          ? spec.split('/').slice(0, 2).join('/')
+          : spec.split('/')[0]!;
       out.push({ from, to, typeOnly: Boolean(m[2]) });
     }
   }
@@ -46,7 +51,27 @@ const violations = (pred: (e: Edge) => boolean) => all.filter(pred).map((e) => `
 describe('architecture', () => {
   it('reads the imports of the whole house', () => {
     expect(all.length).toBeGreaterThan(300);
-    expect(new Set(all.map((e) => room(e.from)))).toEqual(new Set(['alerts', 'cli', 'config', 'cycle', 'db', 'domain', 'log', 'mail', 'offline', 'processes', 'queue', 'report', 'rules', 'server', 'snapshots', 'sources', 'units']));
+    expect(new Set(all.map((e) => room(e.from)))).toEqual(
+      new Set([
+        'alerts',
+        'cli',
+        'config',
+        'cycle',
+        'db',
+        'domain',
+        'log',
+        'mail',
+        'offline',
+        'processes',
+        'queue',
+        'report',
+        'rules',
+        'server',
+        'snapshots',
+        'sources',
+        'units',
+      ]),
+    );
   });
 
   it('domain/ is pure vocabulary: it imports nothing else of src/', () => {
@@ -54,11 +79,24 @@ describe('architecture', () => {
   });
 
   it('rules/ imports only domain/ (and config types)', () => {
-    expect(violations((e) => room(e.from) === 'rules' && room(e.to) !== null && !['rules', 'domain'].includes(room(e.to)!) && !(room(e.to) === 'config' && e.typeOnly))).toEqual([]);
+    expect(
+      violations(
+        (e) =>
+          room(e.from) === 'rules' &&
+          room(e.to) !== null &&
+          !['rules', 'domain'].includes(room(e.to)!) &&
+          !(room(e.to) === 'config' && e.typeOnly),
+      ),
+    ).toEqual([]);
   });
 
   it('sources/ imports only domain/ and config/', () => {
-    expect(violations((e) => room(e.from) === 'sources' && room(e.to) !== null && !['sources', 'domain', 'config'].includes(room(e.to)!))).toEqual([]);
+    expect(
+      violations(
+        (e) =>
+          room(e.from) === 'sources' && room(e.to) !== null && !['sources', 'domain', 'config'].includes(room(e.to)!),
+      ),
+    ).toEqual([]);
   });
 
   it('only queue/ imports bullmq; cycle/ never does', () => {
@@ -72,7 +110,20 @@ describe('architecture', () => {
 
   it('the arrows point inward: nothing imports cli/; the pure core imports no I/O package', () => {
     expect(violations((e) => room(e.to) === 'cli' && room(e.from) !== 'cli')).toEqual([]);
-    const io = ['kysely', 'pg', 'ioredis', 'bullmq', 'undici', 'nodemailer', 'express', 'node:fs', 'node:http', 'node:net', 'node:child_process', '@electric-sql/pglite'];
+    const io = [
+      'kysely',
+      'pg',
+      'ioredis',
+      'bullmq',
+      'undici',
+      'nodemailer',
+      'express',
+      'node:fs',
+      'node:http',
+      'node:net',
+      'node:child_process',
+      '@electric-sql/pglite',
+    ];
     expect(violations((e) => ['domain', 'rules'].includes(room(e.from)!) && io.includes(e.to))).toEqual([]);
   });
 });

@@ -23,8 +23,22 @@ describe('counting what rose, fell, stayed (nulls included)', () => {
 
   it('sentences count exactly the listed items', () => {
     const p = 'H19';
-    const current = viewOf(1, new Date('2026-11-23T00:00:00Z'), 'a', [obs(p, 'TOTAL', 60), obs(p, 'ELECTRONIC_CERTIFIED_COPY', 2, 100), obs(p, 'PETITION_PROCESSING_ON_TIME', 6, 100), obs(p, 'ONLINE_PROVISION_FULL', null, 79.72), obs(p, 'DOSSIER_SYNC', 5, 95), obs(p, 'REUSED_DIGITIZED_DATA', 1, 89.1)]);
-    const previous = viewOf(0, new Date('2026-11-16T00:00:00Z'), 'b', [obs(p, 'TOTAL', 59), obs(p, 'ELECTRONIC_CERTIFIED_COPY', 2, 100), obs(p, 'PETITION_PROCESSING_ON_TIME', 6, 100), obs(p, 'ONLINE_PROVISION_FULL', null, 79.72), obs(p, 'DOSSIER_SYNC', 5, 90), obs(p, 'REUSED_DIGITIZED_DATA', 1, 89.8)]);
+    const current = viewOf(1, new Date('2026-11-23T00:00:00Z'), 'a', [
+      obs(p, 'TOTAL', 60),
+      obs(p, 'ELECTRONIC_CERTIFIED_COPY', 2, 100),
+      obs(p, 'PETITION_PROCESSING_ON_TIME', 6, 100),
+      obs(p, 'ONLINE_PROVISION_FULL', null, 79.72),
+      obs(p, 'DOSSIER_SYNC', 5, 95),
+      obs(p, 'REUSED_DIGITIZED_DATA', 1, 89.1),
+    ]);
+    const previous = viewOf(0, new Date('2026-11-16T00:00:00Z'), 'b', [
+      obs(p, 'TOTAL', 59),
+      obs(p, 'ELECTRONIC_CERTIFIED_COPY', 2, 100),
+      obs(p, 'PETITION_PROCESSING_ON_TIME', 6, 100),
+      obs(p, 'ONLINE_PROVISION_FULL', null, 79.72),
+      obs(p, 'DOSSIER_SYNC', 5, 90),
+      obs(p, 'REUSED_DIGITIZED_DATA', 1, 89.8),
+    ]);
     const input: BulletinInput = {
       province: { code: p, name: 'UBND tỉnh X' },
       periodLabel: 'năm 2026',
@@ -42,17 +56,35 @@ describe('counting what rose, fell, stayed (nulls included)', () => {
     };
     const m = buildBulletin(input);
     const s = trendSentences(m);
-    expect(s.find((x) => x.includes('giữ tỷ lệ đạt 100%'))).toMatch(/^Có 02 chỉ số đang giữ tỷ lệ đạt 100% gồm: [^;]+; [^;]+\.$/);
-    expect(s.find((x) => x.includes('giảm gồm'))).toBe('Có 01 chỉ số giảm gồm: Tỷ lệ hồ sơ khai thác, sử dụng lại thông tin, dữ liệu số hóa (-0,70).');
-    expect(s.find((x) => x.includes('tăng gồm'))).toBe('Có 01 chỉ số tăng gồm: Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG (+5,00).');
-    expect(s.find((x) => x.includes('không thay đổi'))).toMatch(/^Có 01 chỉ số không thay đổi gồm: Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình\.$/);
+    expect(s.find((x) => x.includes('giữ tỷ lệ đạt 100%'))).toMatch(
+      /^Có 02 chỉ số đang giữ tỷ lệ đạt 100% gồm: [^;]+; [^;]+\.$/,
+    );
+    expect(s.find((x) => x.includes('giảm gồm'))).toBe(
+      'Có 01 chỉ số giảm gồm: Tỷ lệ hồ sơ khai thác, sử dụng lại thông tin, dữ liệu số hóa (-0,70).',
+    );
+    expect(s.find((x) => x.includes('tăng gồm'))).toBe(
+      'Có 01 chỉ số tăng gồm: Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG (+5,00).',
+    );
+    expect(s.find((x) => x.includes('không thay đổi'))).toMatch(
+      /^Có 01 chỉ số không thay đổi gồm: Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình\.$/,
+    );
   });
 });
 
 describe('units ranked by TOTAL', () => {
   function input(rows: [string, string, number | null, number | null][]): BulletinInput {
-    const cur = viewOf(2, new Date(), 'c', rows.filter((r) => r[2] !== null).map((r) => obs(r[0], 'TOTAL', r[2])));
-    const prev = viewOf(1, new Date(), 'p', rows.filter((r) => r[3] !== null).map((r) => obs(r[0], 'TOTAL', r[3])));
+    const cur = viewOf(
+      2,
+      new Date(),
+      'c',
+      rows.filter((r) => r[2] !== null).map((r) => obs(r[0], 'TOTAL', r[2])),
+    );
+    const prev = viewOf(
+      1,
+      new Date(),
+      'p',
+      rows.filter((r) => r[3] !== null).map((r) => obs(r[0], 'TOTAL', r[3])),
+    );
     return {
       province: { code: 'H19', name: 'x' },
       periodLabel: '',

@@ -42,7 +42,11 @@ describe('config file validation', () => {
     ['province: H19\njobs: { attempts: 0 }', 'jobs.attempts', /1 or more/],
     ['province: H19\njobs: { freshness: { deadline: "someday" } }', 'jobs.freshness.deadline', /weekly time/],
     ['province: H19\nprovnce: H19', '(top level)', /unknown key "provnce"/],
-    ['province: H19\nrules: { floor: { warnRatio: 40, criticalRatio: 50 } }', 'rules.floor.criticalRatio', /not be above warnRatio/],
+    [
+      'province: H19\nrules: { floor: { warnRatio: 40, criticalRatio: 50 } }',
+      'rules.floor.criticalRatio',
+      /not be above warnRatio/,
+    ],
   ])('%s → %s', (text, keyPath, message) => {
     const found = issues(text);
     expect(found.map((i) => i.path)).toContain(keyPath);
@@ -71,7 +75,13 @@ describe('loadConfig with the environment', () => {
   writeFileSync(file, 'province: all\n');
 
   it('reads the file named by CHISO766_CONFIG and the variables of interface.md', () => {
-    const c = loadConfig({ CHISO766_CONFIG: file, CHISO766_DATA_DIR: dir, SMTP_URL: 'smtp://u:secretpw@mail.example:587', CHISO766_OPS_TOKEN: 'x'.repeat(24), CHISO766_HTTP_DELAY_MS: '250' });
+    const c = loadConfig({
+      CHISO766_CONFIG: file,
+      CHISO766_DATA_DIR: dir,
+      SMTP_URL: 'smtp://u:secretpw@mail.example:587',
+      CHISO766_OPS_TOKEN: 'x'.repeat(24),
+      CHISO766_HTTP_DELAY_MS: '250',
+    });
     expect(c.file).toBe(file);
     expect(c.provinces).toHaveLength(34);
     expect(c.nationalMode).toBe(true);
@@ -85,11 +95,15 @@ describe('loadConfig with the environment', () => {
   });
 
   it('rejects bad variables and names them', () => {
-    expect(() => loadConfig({ CHISO766_CONFIG: file, CHISO766_HTTP_DELAY_MS: 'soon', DATABASE_URL: 'mysql://x' })).toThrow(/CHISO766_HTTP_DELAY_MS[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*CHISO766_HTTP_DELAY_MS/);
+    expect(() =>
+      loadConfig({ CHISO766_CONFIG: file, CHISO766_HTTP_DELAY_MS: 'soon', DATABASE_URL: 'mysql://x' }),
+    ).toThrow(/CHISO766_HTTP_DELAY_MS[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*CHISO766_HTTP_DELAY_MS/);
   });
 
   it('names a missing file', () => {
-    expect(() => loadConfig({ CHISO766_CONFIG: path.join(dir, 'nope.yaml') })).toThrow(/nope\.yaml[\s\S]*file not found/);
+    expect(() => loadConfig({ CHISO766_CONFIG: path.join(dir, 'nope.yaml') })).toThrow(
+      /nope\.yaml[\s\S]*file not found/,
+    );
   });
 });
 

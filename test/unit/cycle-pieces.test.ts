@@ -12,8 +12,18 @@ describe('freshness: never alert on stale data', () => {
     ['some province recalculated', [{ unchanged: true }, { unchanged: false }], now, 'fresh'],
     ['no province snapshot (nothing to compare)', [], now, 'fresh'],
     ['all unchanged, the deadline ahead', [{ unchanged: true }], now, 'recheck'],
-    ['all unchanged, the next look would pass the deadline', [{ unchanged: true }], new Date(deadline.getTime() - hours2 + 1), 'stale'],
-    ['all unchanged, exactly at the last possible look', [{ unchanged: true }], new Date(deadline.getTime() - hours2), 'recheck'],
+    [
+      'all unchanged, the next look would pass the deadline',
+      [{ unchanged: true }],
+      new Date(deadline.getTime() - hours2 + 1),
+      'stale',
+    ],
+    [
+      'all unchanged, exactly at the last possible look',
+      [{ unchanged: true }],
+      new Date(deadline.getTime() - hours2),
+      'recheck',
+    ],
   ] as const)('%s → %s', (_what, snaps, at, state) => {
     const d = decideFreshness(snaps, { now: at, deadline, recheckEveryMs: hours2 });
     expect(d.state).toBe(state);
@@ -56,7 +66,8 @@ describe('digest selection', () => {
     [2, '2026-W46'],
     [3, '2026-W48'],
   ]);
-  const select = (news: AlertNews[], open: Alert[]) => selectDigestItems({ news, open, weekOfCycle: weeks, week: '2026-W48', repeatEvery: 4 });
+  const select = (news: AlertNews[], open: Alert[]) =>
+    selectDigestItems({ news, open, weekOfCycle: weeks, week: '2026-W48', repeatEvery: 4 });
 
   it('news of units go to their digest; source news to ops; discrepancies to both when new', () => {
     const opened = { ...alert({ unit_code: 'H19.07' }), event: 'opened' };
@@ -69,7 +80,13 @@ describe('digest selection', () => {
   });
 
   it('an alert resolved because the unit had no dossiers is no news', () => {
-    const s = select([{ ...alert({ state: 'resolved', resolution: 'no_activity' }), event: 'resolved' }, { ...alert({ unit_code: 'H19.08', state: 'resolved', resolution: 'cleared' }), event: 'resolved' }], []);
+    const s = select(
+      [
+        { ...alert({ state: 'resolved', resolution: 'no_activity' }), event: 'resolved' },
+        { ...alert({ unit_code: 'H19.08', state: 'resolved', resolution: 'cleared' }), event: 'resolved' },
+      ],
+      [],
+    );
     expect([...s.byUnit.keys()]).toEqual(['H19.08']);
   });
 
@@ -80,11 +97,21 @@ describe('digest selection', () => {
     const inNews = alert({ unit_code: 'H19.04', last_notified_cycle_id: 1 });
     const silencedSource = alert({ unit_code: 'H19', kind: 'source', last_notified_cycle_id: null });
     const s = select([{ ...inNews, event: 'escalated' }], [due, early, never, inNews, silencedSource]);
-    expect([...s.byUnit].map(([code, items]) => `${code} ${items.map((i) => i.event).join(',')}`).sort()).toEqual(['H19.01 repeat', 'H19.03 repeat', 'H19.04 escalated']);
+    expect([...s.byUnit].map(([code, items]) => `${code} ${items.map((i) => i.event).join(',')}`).sort()).toEqual([
+      'H19.01 repeat',
+      'H19.03 repeat',
+      'H19.04 escalated',
+    ]);
   });
 
   it('the maximum of the figure comes from the evidence (TOTAL: 100)', () => {
-    const s = select([{ ...alert({ metric: 'CKMB', evidence: { maxScore: 18 } }), event: 'opened' }, { ...alert({ unit_code: 'H19.05', metric: 'TOTAL', evidence: {} }), event: 'opened' }], []);
+    const s = select(
+      [
+        { ...alert({ metric: 'CKMB', evidence: { maxScore: 18 } }), event: 'opened' },
+        { ...alert({ unit_code: 'H19.05', metric: 'TOTAL', evidence: {} }), event: 'opened' },
+      ],
+      [],
+    );
     expect(s.byUnit.get('H19.07')![0]!.maxScore).toBe(18);
     expect(s.byUnit.get('H19.05')![0]!.maxScore).toBe(100);
   });

@@ -66,10 +66,30 @@ describe('calendar dates are checked, never rolled over', () => {
 
 describe('impossible figures', () => {
   const tree = (children: Record<string, unknown>[]) => ({
-    parent: { departmentId: 'r', departmentName: 'p', departmentCode: 'H19', totalReceived: 10, totalOnTime: 9, ratio: 90, totalScore: 18, totalMaxScore: 20 },
+    parent: {
+      departmentId: 'r',
+      departmentName: 'p',
+      departmentCode: 'H19',
+      totalReceived: 10,
+      totalOnTime: 9,
+      ratio: 90,
+      totalScore: 18,
+      totalMaxScore: 20,
+    },
     children,
   });
-  const child = (over: Record<string, unknown> = {}) => ({ departmentId: 'u', departmentName: 'x', departmentCode: 'H19.07', totalReceived: 10, totalOnTime: 9, totalOverdue: 1, ratio: 90, score: 18, maxScore: 20, ...over });
+  const child = (over: Record<string, unknown> = {}) => ({
+    departmentId: 'u',
+    departmentName: 'x',
+    departmentCode: 'H19.07',
+    totalReceived: 10,
+    totalOnTime: 9,
+    totalOverdue: 1,
+    ratio: 90,
+    score: 18,
+    maxScore: 20,
+    ...over,
+  });
   it.each([
     [{ score: 20.005 }, null],
     [{ score: 20.5 }, /score 20\.5 is above its maximum 20/],
@@ -86,6 +106,8 @@ describe('impossible figures', () => {
     }
   });
   it('an empty unit list is no answer', () => {
-    expect(() => checkPlausible('dvc-progress-tree.H19', 'dvc-progress-tree', 'H19', tree([]))).toThrow(/no unit in the list of H19/);
+    expect(() => checkPlausible('dvc-progress-tree.H19', 'dvc-progress-tree', 'H19', tree([]))).toThrow(
+      /no unit in the list of H19/,
+    );
   });
 });

@@ -16,7 +16,20 @@ const base: DigestModel = {
     {
       code: 'H19.08',
       name: 'Sở Tư pháp - thành phố Đồng Nai',
-      alerts: [{ id: 1, event: 'opened', rule: 'floor', severity: 'critical', metric: 'TOTAL', value: 48.15, previous: 52.4, threshold: 50, maxScore: 100, message: 'x' }],
+      alerts: [
+        {
+          id: 1,
+          event: 'opened',
+          rule: 'floor',
+          severity: 'critical',
+          metric: 'TOTAL',
+          value: 48.15,
+          previous: 52.4,
+          threshold: 50,
+          maxScore: 100,
+          message: 'x',
+        },
+      ],
       rows: [
         { metric: 'TOTAL', current: 48.15, previous: 52.4, max: 100, threshold: 50, rank: 13, previousRank: 10 },
         { metric: 'CKMB', current: 8.65, previous: 14.56, max: 18, threshold: null, rank: 19, previousRank: 12 },
@@ -28,7 +41,9 @@ const base: DigestModel = {
 
 describe('digest templates', () => {
   it('subject like the issue example, in Vietnamese with vi-VN numbers', () => {
-    expect(renderDigest(base).subject).toBe('[Chỉ số 766] Sở Tư pháp: tổng điểm 48,15/100 — dưới ngưỡng 50 (tuần 48/2026)');
+    expect(renderDigest(base).subject).toBe(
+      '[Chỉ số 766] Sở Tư pháp: tổng điểm 48,15/100 — dưới ngưỡng 50 (tuần 48/2026)',
+    );
   });
 
   it('plain text: figures, change arrows, rank, what to check, capture times in Asia/Ho_Chi_Minh', () => {
@@ -50,7 +65,11 @@ describe('digest templates', () => {
   });
 
   it('escapes every value: a unit name with <b>&', () => {
-    const evil = { ...base, units: [{ ...base.units[0]!, name: 'Sở <b>Tư</b> & "pháp"' }], notes: ['<script>x</script>'] };
+    const evil = {
+      ...base,
+      units: [{ ...base.units[0]!, name: 'Sở <b>Tư</b> & "pháp"' }],
+      notes: ['<script>x</script>'],
+    };
     const { html, subject } = renderDigest(evil);
     expect(html).toContain('Sở &lt;b&gt;Tư&lt;/b&gt; &amp; &quot;pháp&quot;');
     expect(html).not.toContain('<b>Tư</b>');
@@ -61,14 +80,20 @@ describe('digest templates', () => {
 
   it('headlines for each rule and for good news', () => {
     const a = base.units[0]!.alerts[0]!;
-    expect(headline({ ...a, rule: 'weeklyDrop', value: 63.95, previous: 69.7 })).toBe('tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước');
+    expect(headline({ ...a, rule: 'weeklyDrop', value: 63.95, previous: 69.7 })).toBe(
+      'tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước',
+    );
     expect(headline({ ...a, rule: 'rankDrop', value: 23, previous: 10 })).toBe('xếp hạng giảm từ 10 xuống 23');
     expect(headline({ ...a, event: 'resolved', value: 51.9 })).toBe('tổng điểm 51,90/100 — đã trở lại trên ngưỡng');
-    expect(headline({ ...a, metric: 'CKMB', maxScore: 18, value: 8.65, threshold: 9 })).toBe('công khai, minh bạch 8,65/18 — dưới ngưỡng 9');
+    expect(headline({ ...a, metric: 'CKMB', maxScore: 18, value: 8.65, threshold: 9 })).toBe(
+      'công khai, minh bạch 8,65/18 — dưới ngưỡng 9',
+    );
   });
 
   it('names and weeks', () => {
-    expect(shortUnitName('Ban Quản lý các Khu công nghiệp - thành phố Đồng Nai')).toBe('Ban Quản lý các Khu công nghiệp');
+    expect(shortUnitName('Ban Quản lý các Khu công nghiệp - thành phố Đồng Nai')).toBe(
+      'Ban Quản lý các Khu công nghiệp',
+    );
     expect(shortUnitName('UBND xã Long Bình - Đồng Nai')).toBe('UBND xã Long Bình - Đồng Nai');
     expect(weekLabel('2026-W05')).toBe('tuần 5/2026');
   });
@@ -78,7 +103,22 @@ describe('digest templates', () => {
       week: '2026-W48',
       timezone: 'Asia/Ho_Chi_Minh',
       summaryLine: 'Chu kỳ 2026-W48: 2 phản hồi lỗi',
-      alerts: [{ id: 9, event: 'opened', rule: 'source.blocked', severity: 'critical', metric: 'transparency', value: 200, previous: null, threshold: null, maxScore: null, message: 'm', unitCode: 'H19', detail: 'WAF <page>' }],
+      alerts: [
+        {
+          id: 9,
+          event: 'opened',
+          rule: 'source.blocked',
+          severity: 'critical',
+          metric: 'transparency',
+          value: 200,
+          previous: null,
+          threshold: null,
+          maxScore: null,
+          message: 'm',
+          unitCode: 'H19',
+          detail: 'WAF <page>',
+        },
+      ],
       notes: ['no recipient for H19.05'],
     });
     expect(m.subject).toBe('[Chỉ số 766] Vận hành: 1 sự cố nguồn dữ liệu, 1 ghi chú (tuần 48/2026)');

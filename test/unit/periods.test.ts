@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { currentPeriod, deadlineInWeek, isoWeekKey, mondayOfWeek, parseWeekKey, periodDateRange, periodKey, periodLabel } from '../../src/domain/periods.ts';
+import {
+  currentPeriod,
+  deadlineInWeek,
+  isoWeekKey,
+  mondayOfWeek,
+  parseWeekKey,
+  periodDateRange,
+  periodKey,
+  periodLabel,
+} from '../../src/domain/periods.ts';
 import { viDelta, viNumber, viDateTime, compareUnitCodes } from '../../src/domain/format.ts';
 import { competitionRanks } from '../../src/domain/ranking.ts';
 
@@ -32,8 +41,14 @@ describe('period math (Asia/Ho_Chi_Minh)', () => {
 
   it('gives inclusive date ranges for handling-satisfaction', () => {
     expect(periodDateRange({ type: 'year', year: 2026 })).toEqual({ fromDate: '2026-01-01', toDate: '2026-12-31' });
-    expect(periodDateRange({ type: 'quarter', year: 2026, quarter: 3 })).toEqual({ fromDate: '2026-07-01', toDate: '2026-09-30' });
-    expect(periodDateRange({ type: 'month', year: 2028, month: 2 })).toEqual({ fromDate: '2028-02-01', toDate: '2028-02-29' });
+    expect(periodDateRange({ type: 'quarter', year: 2026, quarter: 3 })).toEqual({
+      fromDate: '2026-07-01',
+      toDate: '2026-09-30',
+    });
+    expect(periodDateRange({ type: 'month', year: 2028, month: 2 })).toEqual({
+      fromDate: '2028-02-01',
+      toDate: '2028-02-29',
+    });
   });
 
   it('labels periods in Vietnamese', () => {
@@ -57,7 +72,13 @@ describe('Vietnamese formatting', () => {
   });
 
   it('orders unit codes naturally', () => {
-    expect(['H19.101', 'H19.15', 'H19.08', 'H19', 'H19.10'].sort(compareUnitCodes)).toEqual(['H19', 'H19.08', 'H19.10', 'H19.15', 'H19.101']);
+    expect(['H19.101', 'H19.15', 'H19.08', 'H19', 'H19.10'].sort(compareUnitCodes)).toEqual([
+      'H19',
+      'H19.08',
+      'H19.10',
+      'H19.15',
+      'H19.101',
+    ]);
   });
 });
 

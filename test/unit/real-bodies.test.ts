@@ -16,13 +16,17 @@ import type { ParsedScope } from '../../src/sources/source.ts';
 const REAL = path.join(FIXTURES, 'real');
 const ROOT_H44 = '019d2be3-6a88-732b-8b17-b68020c8553a';
 const raw = (f: string) => readFileSync(path.join(REAL, f));
-const data = (f: string, endpoint: Parameters<typeof validateResponse>[1], scope = 'H44') => validateResponse(f, endpoint, scope, scope === 'national' ? null : ROOT_H44, raw(f));
+const data = (f: string, endpoint: Parameters<typeof validateResponse>[1], scope = 'H44') =>
+  validateResponse(f, endpoint, scope, scope === 'national' ? null : ROOT_H44, raw(f));
 
 describe('the real bodies are the ones the README lists', () => {
   it.each([
     ['qd766-H44/dvc-progress-tree/year-all.json', '7550229899474f38191243c44f7e38b5588526a6b41f2fe346582363bf202264'],
     ['qd766-H44/provide-online-tree/year-all.json', 'bfd90891e6ce8640cbc25b4b0bc7fcd1f354f4a7cc02f9eccf9b74f9666e6430'],
-    ['qd766-H44/formality-online-payment-tree/year-all.json', '8397820a55a8e8a75ff73f51fb3b7082f9e91418f7120e438c80b1bc558a098c'],
+    [
+      'qd766-H44/formality-online-payment-tree/year-all.json',
+      '8397820a55a8e8a75ff73f51fb3b7082f9e91418f7120e438c80b1bc558a098c',
+    ],
     ['national/service-results.2026-09-17.json', '0b8de2e914e6e49ffb984b0f1148cad425a8ec2d5bf1dda873396c3942761e0c'],
   ])('%s', (file, sha) => {
     expect(createHash('sha256').update(raw(file)).digest('hex')).toBe(sha);
@@ -32,17 +36,34 @@ describe('the real bodies are the ones the README lists', () => {
 describe('Phú Thọ year 2026 (real trees): activity per group', () => {
   // The province summary is not among the saved bodies: one is made from the trees' own units so
   // the real group answers can be parsed as a capture is.
-  const progress = data('qd766-H44/dvc-progress-tree/year-all.json', 'dvc-progress-tree') as { children: { departmentId: string; departmentName: string; departmentCode: string; level: string }[] };
+  const progress = data('qd766-H44/dvc-progress-tree/year-all.json', 'dvc-progress-tree') as {
+    children: { departmentId: string; departmentName: string; departmentCode: string; level: string }[];
+  };
   const summary = {
-    overview: { departmentName: 'UBND tỉnh Phú Thọ', departmentCode: 'H44', totalScore: 60, totalMaxScore: 100, ratio: 60 },
+    overview: {
+      departmentName: 'UBND tỉnh Phú Thọ',
+      departmentCode: 'H44',
+      totalScore: 60,
+      totalMaxScore: 100,
+      ratio: 60,
+    },
     radar: [],
-    evaluation: progress.children.map((c) => ({ departmentId: c.departmentId, departmentName: c.departmentName, departmentCode: c.departmentCode, totalScore: 60, ratio: 60, childGroup: c.level === 'PROVINCE' ? 'AGENCY' : 'COMMUNE' })),
+    evaluation: progress.children.map((c) => ({
+      departmentId: c.departmentId,
+      departmentName: c.departmentName,
+      departmentCode: c.departmentCode,
+      totalScore: 60,
+      ratio: 60,
+      childGroup: c.level === 'PROVINCE' ? 'AGENCY' : 'COMMUNE',
+    })),
   };
   const parsed: ParsedScope = parseProvince('H44', {
     'service-results': [summary],
     'dvc-progress-tree': [progress],
     'provide-online-tree': [data('qd766-H44/provide-online-tree/year-all.json', 'provide-online-tree')],
-    'formality-online-payment-tree': [data('qd766-H44/formality-online-payment-tree/year-all.json', 'formality-online-payment-tree')],
+    'formality-online-payment-tree': [
+      data('qd766-H44/formality-online-payment-tree/year-all.json', 'formality-online-payment-tree'),
+    ],
   });
   const byUnit = new Map<string, Map<string, ParsedObservation>>();
   for (const o of parsed.observations) {
@@ -60,11 +81,23 @@ describe('Phú Thọ year 2026 (real trees): activity per group', () => {
   });
 
   it('TTTT without activity: the six units with totalDossierFinancialObligation 0 (and no fee dossier)', () => {
-    expect(units.filter((u) => activity(u).groups.TTTT === 'inactive').sort()).toEqual(['H44.01', 'H44.13', 'H44.23', 'H44.42', 'H44.43', 'H44.46']);
+    expect(units.filter((u) => activity(u).groups.TTTT === 'inactive').sort()).toEqual([
+      'H44.01',
+      'H44.13',
+      'H44.23',
+      'H44.42',
+      'H44.43',
+      'H44.46',
+    ]);
   });
 
   it('a unit that received dossiers is active in every dossier group but TTTT, whatever their own counters say', () => {
-    expect(activity('H44.100').groups).toMatchObject({ CKMB: 'active', MDHL: 'active', MDSH: 'active', TDGQ: 'active' });
+    expect(activity('H44.100').groups).toMatchObject({
+      CKMB: 'active',
+      MDHL: 'active',
+      MDSH: 'active',
+      TDGQ: 'active',
+    });
     expect(activity('H44.01').groups).toMatchObject({ TDGQ: 'active', CKMB: 'active', TTTT: 'inactive' });
     expect(activity('H44.01').unit).toBe('active');
     // H44.23 received nothing and (in this capture) has no other counter: no dossiers at all.
@@ -80,7 +113,11 @@ describe('Phú Thọ year 2026 (real trees): activity per group', () => {
     expect(tdgq).toMatchObject({ score: 0, numerator: 0, denominator: 0, ratio: null });
     expect(byUnit.get('H44.23')!.get('ON_TIME')).toMatchObject({ numerator: 0, denominator: 0, ratio: null });
     expect(byUnit.get('H44.01')!.get('TTTT')).toMatchObject({ score: 0 });
-    expect(byUnit.get('H44.01')!.get('ONLINE_PAYMENT_DOSSIER')).toMatchObject({ numerator: 0, denominator: 0, ratio: null });
+    expect(byUnit.get('H44.01')!.get('ONLINE_PAYMENT_DOSSIER')).toMatchObject({
+      numerator: 0,
+      denominator: 0,
+      ratio: null,
+    });
   });
 
   it('ranks on a group leave out the units with no activity in it (they are not tied with units that failed)', () => {

@@ -4,7 +4,19 @@ import { NameMatcher, normalizeUnitName, parseViNumber } from '../../src/sources
 import { type Observation as ObsPoint, viewOf } from '../../src/domain/observations.ts';
 
 function o(unitCode: string, metric: string, f: Partial<ObsPoint>): ObsPoint {
-  return { unitCode, metric, score: null, maxScore: null, ratio: null, rank: null, peerRank: null, present: true, numerator: null, denominator: null, ...f };
+  return {
+    unitCode,
+    metric,
+    score: null,
+    maxScore: null,
+    ratio: null,
+    rank: null,
+    peerRank: null,
+    present: true,
+    numerator: null,
+    denominator: null,
+    ...f,
+  };
 }
 
 describe('reconciliation table', () => {
@@ -45,11 +57,22 @@ describe('reconciliation table', () => {
   });
 
   it('findings for the rows outside tolerance, with both figures and both capture times', () => {
-    const f = reconciliationFindings(rows, { periodKey: 'year-2026', tolerancePoints: 10, provincialAt: provincial.capturedAt, nationalAt: national.capturedAt, portalUrl: 'x' });
+    const f = reconciliationFindings(rows, {
+      periodKey: 'year-2026',
+      tolerancePoints: 10,
+      provincialAt: provincial.capturedAt,
+      nationalAt: national.capturedAt,
+      portalUrl: 'x',
+    });
     expect(f.map((x) => `${x.unitCode} ${x.metric}`)).toEqual(['H19.05 PROV_RECEIVED', 'H19.08 PROV_DIGITIZATION']);
     expect(f[1]).toMatchObject({ kind: 'discrepancy', value: 99.9, previous: 58.77 });
-    expect(f[1]!.message).toBe('Tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,90%, Cổng quốc gia 58,77% — chênh lệch 41,13 điểm % (ngưỡng 10,00)');
-    expect(f[1]!.evidence).toMatchObject({ provincialCapturedAt: '2026-11-30T01:00:00.000Z', nationalCapturedAt: '2026-11-30T00:00:00.000Z' });
+    expect(f[1]!.message).toBe(
+      'Tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,90%, Cổng quốc gia 58,77% — chênh lệch 41,13 điểm % (ngưỡng 10,00)',
+    );
+    expect(f[1]!.evidence).toMatchObject({
+      provincialCapturedAt: '2026-11-30T01:00:00.000Z',
+      nationalCapturedAt: '2026-11-30T00:00:00.000Z',
+    });
   });
 });
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { rulesSchema } from '../../src/config/schema.ts';
 import { evaluateRules } from '../../src/rules/evaluate.ts';
 import { floorFindings, targetFindings } from '../../src/rules/thresholds.ts';
-import { consecutiveDeclinesFindings, nationalRankDropFindings, rankDropFindings, weeklyDropFindings } from '../../src/rules/trends.ts';
+import {
+  consecutiveDeclinesFindings,
+  nationalRankDropFindings,
+  rankDropFindings,
+  weeklyDropFindings,
+} from '../../src/rules/trends.ts';
 import { coverageFindings } from '../../src/rules/coverage.ts';
 import { noActivityKeys } from '../../src/rules/no-activity.ts';
 import { type RuleInput } from '../../src/rules/types.ts';
@@ -12,11 +17,25 @@ type Row = [unit: string, score: number | null, rank?: number | null, peer?: num
 
 let nextId = 1;
 function snap(rows: Row[], metric = 'TOTAL', max = 100): SnapshotView {
-  const obs: ObsPoint[] = rows.map(([unitCode, score, rank = null, peer = null, present = true]) => ({ unitCode, metric, score, maxScore: max, ratio: score, rank, peerRank: peer, present }));
+  const obs: ObsPoint[] = rows.map(([unitCode, score, rank = null, peer = null, present = true]) => ({
+    unitCode,
+    metric,
+    score,
+    maxScore: max,
+    ratio: score,
+    rank,
+    peerRank: peer,
+    present,
+  }));
   return viewOf(nextId++, new Date(Date.UTC(2026, 10, nextId)), `hash${nextId}`, obs);
 }
 
-function input(current: SnapshotView, history: SnapshotView[] = [], rules: unknown = {}, extra: Partial<RuleInput> = {}): RuleInput {
+function input(
+  current: SnapshotView,
+  history: SnapshotView[] = [],
+  rules: unknown = {},
+  extra: Partial<RuleInput> = {},
+): RuleInput {
   return {
     province: 'H19',
     periodKey: 'year-2026',
@@ -60,7 +79,10 @@ describe('floor', () => {
 
   it('uses the metric maximum (group CKMB max 18) and reports the threshold in points', () => {
     const ckmb = snap([['H19.01', 8.65]], 'CKMB', 18);
-    const cur = viewOf(ckmb.snapshotId, ckmb.capturedAt, 'h', [...ckmb.observations.values(), ...snap([['H19.01', 60]]).observations.values()]);
+    const cur = viewOf(ckmb.snapshotId, ckmb.capturedAt, 'h', [
+      ...ckmb.observations.values(),
+      ...snap([['H19.01', 60]]).observations.values(),
+    ]);
     const f = floorFindings(input(cur, [], { floor: { metrics: ['CKMB'], warnRatio: 0, criticalRatio: 50 } }));
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ severity: 'critical', threshold: 9, value: 8.65 });
@@ -68,8 +90,16 @@ describe('floor', () => {
   });
 
   it('warnRatio 0 disables the warning level; overrides apply by glob', () => {
-    const cur = snap([['H19.01', 55], ['H19.101', 47]]);
-    const f = floorFindings(input(cur, [], { floor: { warnRatio: 0, criticalRatio: 50 }, overrides: [{ unit: 'H19.1*', floor: { criticalRatio: 45 } }] }));
+    const cur = snap([
+      ['H19.01', 55],
+      ['H19.101', 47],
+    ]);
+    const f = floorFindings(
+      input(cur, [], {
+        floor: { warnRatio: 0, criticalRatio: 50 },
+        overrides: [{ unit: 'H19.1*', floor: { criticalRatio: 45 } }],
+      }),
+    );
     expect(f.filter((x) => !x.holdOnly)).toEqual([]);
   });
 });
@@ -102,7 +132,9 @@ describe('consecutiveDeclines', () => {
     [[50, 55.2, 54.1], false],
   ])('%j → %s', (series, alert) => {
     const views = series.map((v) => snap([['H19.01', v]]));
-    const f = consecutiveDeclinesFindings(input(views[2]!, [views[1]!, views[0]!], { consecutiveDeclines: { steps: 2, minPoints: 0.5 } }));
+    const f = consecutiveDeclinesFindings(
+      input(views[2]!, [views[1]!, views[0]!], { consecutiveDeclines: { steps: 2, minPoints: 0.5 } }),
+    );
     expect(f.length).toBe(alert ? 1 : 0);
   });
 
@@ -113,8 +145,14 @@ describe('consecutiveDeclines', () => {
 
 describe('rankDrop', () => {
   it('among all units (scope province), boundary at exactly `places`', () => {
-    const prev = snap([['H19.01', 80, 2, 1], ['H19.101', 70, 5, 1]]);
-    const cur = snap([['H19.01', 60, 12, 3], ['H19.101', 69, 14, 2]]);
+    const prev = snap([
+      ['H19.01', 80, 2, 1],
+      ['H19.101', 70, 5, 1],
+    ]);
+    const cur = snap([
+      ['H19.01', 60, 12, 3],
+      ['H19.101', 69, 14, 2],
+    ]);
     const f = rankDropFindings(input(cur, [prev], { rankDrop: { places: 10 } }));
     expect(f.map((x) => x.unitCode)).toEqual(['H19.01']);
     expect(f[0]).toMatchObject({ value: 12, previous: 2, week: '2026-W48' });
@@ -132,7 +170,12 @@ describe('rankDrop', () => {
   it('the province itself: national rank among 34', () => {
     const natPrev = snap([['H19', 67, 2, 2]]);
     const natCur = snap([['H19', 50, 14, 14]]);
-    const i = input(snap([['H19', 50]]), [snap([['H19', 67]])], { rankDrop: { places: 10 } }, { nationalCurrent: natCur, nationalHistory: [natPrev] });
+    const i = input(
+      snap([['H19', 50]]),
+      [snap([['H19', 67]])],
+      { rankDrop: { places: 10 } },
+      { nationalCurrent: natCur, nationalHistory: [natPrev] },
+    );
     expect(rankDropFindings(i)).toEqual([]);
     const f = nationalRankDropFindings(i);
     expect(f).toHaveLength(1);
@@ -143,17 +186,38 @@ describe('rankDrop', () => {
 
 describe('target', () => {
   it('below an assigned target, by unit glob', () => {
-    const f = targetFindings(input(snap([['H19.01', 79.99], ['H19.101', 80]]), [], { target: [{ unit: 'H19.*', metric: 'TOTAL', value: 80 }] }));
+    const f = targetFindings(
+      input(
+        snap([
+          ['H19.01', 79.99],
+          ['H19.101', 80],
+        ]),
+        [],
+        { target: [{ unit: 'H19.*', metric: 'TOTAL', value: 80 }] },
+      ),
+    );
     expect(f.map((x) => x.unitCode)).toEqual(['H19.01']);
   });
 });
 
 describe('coverage (source health)', () => {
   it('a unit present last cycle and missing now, and a metric missing from its endpoint', () => {
-    const prev = snap([['H19.01', 70], ['H19.101', 60]]);
+    const prev = snap([
+      ['H19.01', 70],
+      ['H19.101', 60],
+    ]);
     const cur = viewOf(99, new Date(), 'h', [
       { unitCode: 'H19.01', metric: 'TOTAL', score: 70, maxScore: 100, ratio: 70, rank: 1, peerRank: 1, present: true },
-      { unitCode: 'H19.01', metric: 'CLGQ', score: null, maxScore: 12, ratio: null, rank: null, peerRank: null, present: false },
+      {
+        unitCode: 'H19.01',
+        metric: 'CLGQ',
+        score: null,
+        maxScore: 12,
+        ratio: null,
+        rank: null,
+        peerRank: null,
+        present: false,
+      },
     ]);
     const f = coverageFindings(input(cur, [prev]));
     expect(f).toHaveLength(1);
@@ -163,7 +227,12 @@ describe('coverage (source health)', () => {
 
   it('evidence carries capture times, the raw hash and the portal page', () => {
     const f = evaluateRules(input(snap([['H19.01', 10]]), [snap([['H19.01', 90]])]));
-    for (const x of f) expect(x.evidence).toMatchObject({ rawHash: expect.any(String), capturedAt: expect.any(String), portalPage: expect.stringContaining('dichvucong') });
+    for (const x of f)
+      expect(x.evidence).toMatchObject({
+        rawHash: expect.any(String),
+        capturedAt: expect.any(String),
+        portalPage: expect.stringContaining('dichvucong'),
+      });
   });
 });
 
@@ -171,10 +240,31 @@ describe('"không phát sinh": figures explained by no activity are not judged',
   // A unit's snapshot: TOTAL, the six groups and the counters the activity table reads.
   type Groups = Partial<Record<'CKMB' | 'TDGQ' | 'CLGQ' | 'TTTT' | 'MDHL' | 'MDSH', number>>;
   const MAX = { CKMB: 18, TDGQ: 20, CLGQ: 12, TTTT: 10, MDHL: 18, MDSH: 22 } as const;
-  function unitObs(unit: string, g: Groups, counters: { received: number; obligation: number; dossiers?: number; digitized?: number; sync?: number }): ObsPoint[] {
+  function unitObs(
+    unit: string,
+    g: Groups,
+    counters: { received: number; obligation: number; dossiers?: number; digitized?: number; sync?: number },
+  ): ObsPoint[] {
     const score = (k: keyof typeof MAX) => g[k] ?? 0;
     const total = (Object.keys(MAX) as (keyof typeof MAX)[]).reduce((n, k) => n + score(k), 0);
-    const o = (metric: string, s: number | null, max: number | null, num: number | null = null, den: number | null = null): ObsPoint => ({ unitCode: unit, metric, score: s, maxScore: max, ratio: null, rank: null, peerRank: null, present: true, numerator: num, denominator: den });
+    const o = (
+      metric: string,
+      s: number | null,
+      max: number | null,
+      num: number | null = null,
+      den: number | null = null,
+    ): ObsPoint => ({
+      unitCode: unit,
+      metric,
+      score: s,
+      maxScore: max,
+      ratio: null,
+      rank: null,
+      peerRank: null,
+      present: true,
+      numerator: num,
+      denominator: den,
+    });
     return [
       o('TOTAL', Math.round(total * 100) / 100, 100),
       ...(Object.keys(MAX) as (keyof typeof MAX)[]).map((k) => o(k, score(k), MAX[k])),
@@ -187,10 +277,16 @@ describe('"không phát sinh": figures explained by no activity are not judged',
       o('ORIGINAL_RESULT_AVAILABLE', 0, 6, 0, counters.digitized ?? counters.received),
     ];
   }
-  const view = (...units: ObsPoint[][]) => viewOf(nextId++, new Date(Date.UTC(2026, 10, nextId)), `h${nextId}`, units.flat());
+  const view = (...units: ObsPoint[][]) =>
+    viewOf(nextId++, new Date(Date.UTC(2026, 10, nextId)), `h${nextId}`, units.flat());
   // 16,00: publication 10 + complaint handling 6 — what the portal gives a unit with no dossier at all.
   const idle = (unit: string) => unitObs(unit, { CKMB: 10, MDHL: 6 }, { received: 0, obligation: 0 });
-  const low = (unit: string) => unitObs(unit, { CKMB: 10.5, TDGQ: 7.75, CLGQ: 6, TTTT: 3, MDHL: 9, MDSH: 5 }, { received: 400, obligation: 100, sync: 600 });
+  const low = (unit: string) =>
+    unitObs(
+      unit,
+      { CKMB: 10.5, TDGQ: 7.75, CLGQ: 6, TTTT: 3, MDHL: 9, MDSH: 5 },
+      { received: 400, obligation: 100, sync: 600 },
+    );
 
   it('no floor on a unit with no dossiers (16,00), still on a unit that truly scored 41,25', () => {
     const f = floorFindings(input(view(idle('H19.101'), low('H19.01'))));
@@ -199,18 +295,42 @@ describe('"không phát sinh": figures explained by no activity are not judged',
 
   it('a group with no activity is never judged; the same group with activity is', () => {
     const rules = { floor: { metrics: ['TTTT', 'TDGQ'], warnRatio: 60, criticalRatio: 50 } };
-    const f = floorFindings(input(view(unitObs('H19.01', { CKMB: 15, TDGQ: 8, CLGQ: 10, TTTT: 0, MDHL: 15, MDSH: 18 }, { received: 400, obligation: 0, sync: 600 })), [], rules));
+    const f = floorFindings(
+      input(
+        view(
+          unitObs(
+            'H19.01',
+            { CKMB: 15, TDGQ: 8, CLGQ: 10, TTTT: 0, MDHL: 15, MDSH: 18 },
+            { received: 400, obligation: 0, sync: 600 },
+          ),
+        ),
+        [],
+        rules,
+      ),
+    );
     expect(f.map((x) => x.metric)).toEqual(['TDGQ']);
   });
 
   it('a total lowered only by a group with no activity: judged on the groups that had activity (55/90 = 61,1 %)', () => {
-    const noFees = unitObs('H19.01', { CKMB: 11, TDGQ: 17, CLGQ: 8, TTTT: 0, MDHL: 14, MDSH: 5 }, { received: 400, obligation: 0, sync: 600 });
+    const noFees = unitObs(
+      'H19.01',
+      { CKMB: 11, TDGQ: 17, CLGQ: 8, TTTT: 0, MDHL: 14, MDSH: 5 },
+      { received: 400, obligation: 0, sync: 600 },
+    );
     expect(floorFindings(input(view(noFees)))).toEqual([]);
     // The same 55 with fees due and unpaid is a real 55: warn.
-    const unpaid = unitObs('H19.01', { CKMB: 11, TDGQ: 17, CLGQ: 8, TTTT: 0, MDHL: 14, MDSH: 5 }, { received: 400, obligation: 30, sync: 600 });
+    const unpaid = unitObs(
+      'H19.01',
+      { CKMB: 11, TDGQ: 17, CLGQ: 8, TTTT: 0, MDHL: 14, MDSH: 5 },
+      { received: 400, obligation: 30, sync: 600 },
+    );
     expect(floorFindings(input(view(unpaid))).map((x) => x.severity)).toEqual(['warn']);
     // Below even on the active groups: the message says on what basis it was judged.
-    const weak = unitObs('H19.01', { CKMB: 10, TDGQ: 10, CLGQ: 6, TTTT: 0, MDHL: 10, MDSH: 4 }, { received: 400, obligation: 0, sync: 600 });
+    const weak = unitObs(
+      'H19.01',
+      { CKMB: 10, TDGQ: 10, CLGQ: 6, TTTT: 0, MDHL: 10, MDSH: 4 },
+      { received: 400, obligation: 0, sync: 600 },
+    );
     const f = floorFindings(input(view(weak)));
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toContain('không tính Thanh toán trực tuyến');
@@ -219,15 +339,41 @@ describe('"không phát sinh": figures explained by no activity are not judged',
 
   it('moving from no activity to activity (or back) is not a drop; the same activity both weeks is judged', () => {
     expect(weeklyDropFindings(input(view(idle('H19.01')), [view(low('H19.01'))]))).toEqual([]);
-    expect(weeklyDropFindings(input(view(low('H19.01')), [view(unitObs('H19.01', { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 8, MDHL: 15, MDSH: 18 }, { received: 300, obligation: 80, sync: 500 }))]))).toHaveLength(1);
-    const partial = unitObs('H19.01', { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 0, MDHL: 15, MDSH: 10 }, { received: 300, obligation: 0, sync: 500 });
-    const withFees = unitObs('H19.01', { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 8, MDHL: 15, MDSH: 18 }, { received: 300, obligation: 80, sync: 500 });
+    expect(
+      weeklyDropFindings(
+        input(view(low('H19.01')), [
+          view(
+            unitObs(
+              'H19.01',
+              { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 8, MDHL: 15, MDSH: 18 },
+              { received: 300, obligation: 80, sync: 500 },
+            ),
+          ),
+        ]),
+      ),
+    ).toHaveLength(1);
+    const partial = unitObs(
+      'H19.01',
+      { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 0, MDHL: 15, MDSH: 10 },
+      { received: 300, obligation: 0, sync: 500 },
+    );
+    const withFees = unitObs(
+      'H19.01',
+      { CKMB: 15, TDGQ: 18, CLGQ: 10, TTTT: 8, MDHL: 15, MDSH: 18 },
+      { received: 300, obligation: 80, sync: 500 },
+    );
     expect(weeklyDropFindings(input(view(partial), [view(withFees)]))).toEqual([]);
   });
 
   it('consecutive declines across a change of activity are not judged', () => {
     const a = view(low('H19.01'));
-    const b = view(unitObs('H19.01', { CKMB: 12, TDGQ: 10, CLGQ: 6, TTTT: 3, MDHL: 9, MDSH: 5 }, { received: 400, obligation: 100, sync: 600 }));
+    const b = view(
+      unitObs(
+        'H19.01',
+        { CKMB: 12, TDGQ: 10, CLGQ: 6, TTTT: 3, MDHL: 9, MDSH: 5 },
+        { received: 400, obligation: 100, sync: 600 },
+      ),
+    );
     const c = view(idle('H19.01'));
     expect(consecutiveDeclinesFindings(input(c, [a, b]))).toEqual([]);
   });
@@ -242,7 +388,9 @@ describe('"không phát sinh": figures explained by no activity are not judged',
 
   it('rules.noActivity: skip says nothing; note tells the unit, as information', () => {
     expect(evaluateRules(input(view(idle('H19.101')))).filter((f) => f.rule === 'noActivity')).toEqual([]);
-    const f = evaluateRules(input(view(idle('H19.101'), low('H19.01')), [], { noActivity: 'note' })).filter((x) => x.rule === 'noActivity');
+    const f = evaluateRules(input(view(idle('H19.101'), low('H19.01')), [], { noActivity: 'note' })).filter(
+      (x) => x.rule === 'noActivity',
+    );
     expect(f.map((x) => `${x.unitCode} ${x.severity}`)).toEqual(['H19.101 info']);
     expect(f[0]!.message).toContain('Không phát sinh hồ sơ');
   });

@@ -36,7 +36,12 @@ function periodParams(period: Period): Record<string, unknown> {
 export function legacyRequests(provinces: readonly string[], period: Period): LegacyRequestSpec[] {
   const base = { type: 'ref', pageIndex: 1, p_loaidonvi: 1, loaichitieu: 0, service: 'report_tinh_766_service' };
   return [
-    { key: 'rest-jsp.national', scope: 'national', endpoint: 'rest.jsp' as const, params: { ...base, ...periodParams(period), pageSize: 100, p_tinh_id: 0 } },
+    {
+      key: 'rest-jsp.national',
+      scope: 'national',
+      endpoint: 'rest.jsp' as const,
+      params: { ...base, ...periodParams(period), pageSize: 100, p_tinh_id: 0 },
+    },
     ...provinces.map((code) => ({
       key: `rest-jsp.${code}`,
       scope: code,
@@ -95,7 +100,11 @@ export function parseLegacy(requestKey: string, scope: string, body: Buffer | Ui
     throw new DriftError(requestKey, '$', `not JSON (${(e as Error).message})`);
   }
   // A bare array; some clients also meet `{"data": [...]}` and accept it (§10).
-  const wrapped = !Array.isArray(json) && json !== null && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data);
+  const wrapped =
+    !Array.isArray(json) &&
+    json !== null &&
+    typeof json === 'object' &&
+    Array.isArray((json as { data?: unknown }).data);
   const parsed = legacyRows.safeParse(wrapped ? (json as { data: unknown }).data : json);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
@@ -116,18 +125,38 @@ export function parseLegacy(requestKey: string, scope: string, body: Buffer | Ui
     seen.add(code);
     const kind = legacyKind(row.LOAI_COQUAN);
     const provinceCode = provinceOfUnitCode(code);
-    units.push({ code, kind, parentCode: kind === 'province' ? null : provinceCode, provinceCode, name: row.TEN, aliases: [{ system: LEGACY_ALIAS_SYSTEM, alias: row.ID }] });
+    units.push({
+      code,
+      kind,
+      parentCode: kind === 'province' ? null : provinceCode,
+      provinceCode,
+      name: row.TEN,
+      aliases: [{ system: LEGACY_ALIAS_SYSTEM, alias: row.ID }],
+    });
     // ROW_STT is the portal's own rank (national, or among all units of the province).
-    observations.push(observation({ unitCode: code, metric: 'TOTAL', score: row.TONG_SCORE, maxScore: 100, ratio: row.TONG_SCORE, rank: row.ROW_STT }));
+    observations.push(
+      observation({
+        unitCode: code,
+        metric: 'TOTAL',
+        score: row.TONG_SCORE,
+        maxScore: 100,
+        ratio: row.TONG_SCORE,
+        rank: row.ROW_STT,
+      }),
+    );
     for (const g of GROUP_CODES) {
       const max = metricDef(g)!.max!;
-      observations.push(observation({ unitCode: code, metric: g, score: row[g], maxScore: max, ratio: percentOf(row[g], max) }));
+      observations.push(
+        observation({ unitCode: code, metric: g, score: row[g], maxScore: max, ratio: percentOf(row[g], max) }),
+      );
     }
   }
   if (scope !== 'national') {
     // Peer rank among departments / among communes, by the portal's order (ROW_STT).
     for (const kind of ['department', 'commune'] as const) {
-      const peers = units.filter((u) => u.kind === kind).map((u) => observations.find((o) => o.unitCode === u.code && o.metric === 'TOTAL')!);
+      const peers = units
+        .filter((u) => u.kind === kind)
+        .map((u) => observations.find((o) => o.unitCode === u.code && o.metric === 'TOTAL')!);
       peers.sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
       peers.forEach((o, i) => (o.peerRank = i + 1));
     }

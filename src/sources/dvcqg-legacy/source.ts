@@ -1,6 +1,13 @@
 /** The legacy form API (`rest.jsp`) as a source: history before 2026, one request per scope. */
 import type { Source } from '../source.ts';
-import { LEGACY_PATH, LEGACY_SOURCE, legacyFormBody, legacyRequests, parseLegacy, type LegacyRequestSpec } from './legacy.ts';
+import {
+  LEGACY_PATH,
+  LEGACY_SOURCE,
+  legacyFormBody,
+  legacyRequests,
+  parseLegacy,
+  type LegacyRequestSpec,
+} from './legacy.ts';
 
 export const legacySource: Source<LegacyRequestSpec> = {
   name: LEGACY_SOURCE,
@@ -10,7 +17,10 @@ export const legacySource: Source<LegacyRequestSpec> = {
     request: {
       method: 'POST',
       url: `${config.env.dvcqgBaseUrl.replace(/\/+$/, '')}${LEGACY_PATH}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'x-requested-with': 'XMLHttpRequest' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+        'x-requested-with': 'XMLHttpRequest',
+      },
       body: legacyFormBody(spec),
     },
   }),

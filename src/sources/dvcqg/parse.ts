@@ -64,7 +64,11 @@ export function validateResponse(
   if (rootDepartmentId) {
     const head = (value.parent ?? value.overview) as { departmentId?: string } | undefined;
     if (head && 'departmentId' in head && head.departmentId !== rootDepartmentId) {
-      throw new DriftError(requestKey, `$.data.${value.parent ? 'parent' : 'overview'}.departmentId`, `is ${head.departmentId}, expected the requested rootDepartmentId ${rootDepartmentId}`);
+      throw new DriftError(
+        requestKey,
+        `$.data.${value.parent ? 'parent' : 'overview'}.departmentId`,
+        `is ${head.departmentId}, expected the requested rootDepartmentId ${rootDepartmentId}`,
+      );
     }
   }
   return value;
@@ -73,7 +77,8 @@ export function validateResponse(
 function driftFrom(requestKey: string, error: z.ZodError, prefix: PropertyKey[]): DriftError {
   const first = error.issues[0]!;
   const path = formatJsonPath([...prefix, ...first.path]);
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
+  const more =
+    error.issues.length > 1 ? ` (+${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
   return new DriftError(requestKey, path, `${first.message}${more}`);
 }
 
@@ -88,21 +93,54 @@ export function parseNational(data: unknown): ParsedScope {
   const observations: FullObservation[] = [];
   const notes: string[] = [];
   const totalRanks = competitionRanks(d.evaluation.map((r) => ({ key: r.departmentCode, value: r.totalScore })));
-  const groupRanks = new Map(GROUP_CODES.map((g) => [g, competitionRanks(d.evaluation.map((r) => ({ key: r.departmentCode, value: r.groupScores[g] })))]));
+  const groupRanks = new Map(
+    GROUP_CODES.map((g) => [
+      g,
+      competitionRanks(d.evaluation.map((r) => ({ key: r.departmentCode, value: r.groupScores[g] }))),
+    ]),
+  );
   const scoreDelta: Record<string, number | null> = {};
   for (const row of d.evaluation) {
     // Lạng Sơn's legacy code is `000.00.00.H37`; keep the trailing Hxx.
     const code = provinceOfUnitCode(row.departmentCode);
-    if (!/^H\d{2}$/.test(code)) notes.push(`national ranking: unexpected province code "${row.departmentCode}" (${row.departmentName})`);
-    units.push({ code, kind: 'province', parentCode: null, provinceCode: code, name: row.departmentName, aliases: [{ system: ALIAS_SYSTEM, alias: row.departmentId }] });
+    if (!/^H\d{2}$/.test(code))
+      notes.push(`national ranking: unexpected province code "${row.departmentCode}" (${row.departmentName})`);
+    units.push({
+      code,
+      kind: 'province',
+      parentCode: null,
+      provinceCode: code,
+      name: row.departmentName,
+      aliases: [{ system: ALIAS_SYSTEM, alias: row.departmentId }],
+    });
     const rank = totalRanks.get(row.departmentCode) ?? null;
-    observations.push(observation({ unitCode: code, metric: 'TOTAL', score: row.totalScore, maxScore: 100, ratio: row.ratio, rank, peerRank: rank }));
+    observations.push(
+      observation({
+        unitCode: code,
+        metric: 'TOTAL',
+        score: row.totalScore,
+        maxScore: 100,
+        ratio: row.ratio,
+        rank,
+        peerRank: rank,
+      }),
+    );
     for (const g of GROUP_CODES) {
       const max = metricDef(g)!.max!;
       const score = row.groupScores[g];
       const gRank = groupRanks.get(g)!.get(row.departmentCode) ?? null;
       // The national row gives group scores only; the ratio is derived (score / max).
-      observations.push(observation({ unitCode: code, metric: g, score, maxScore: max, ratio: percentOf(score, max), rank: gRank, peerRank: gRank }));
+      observations.push(
+        observation({
+          unitCode: code,
+          metric: g,
+          score,
+          maxScore: max,
+          ratio: percentOf(score, max),
+          rank: gRank,
+          peerRank: gRank,
+        }),
+      );
     }
     scoreDelta[code] = row.scoreDelta ?? null;
   }
@@ -116,7 +154,9 @@ export function parseNational(data: unknown): ParsedScope {
       // The mean of the 34 province totals ("điểm bình quân cả nước") and the portal's own figure for
       // the country ("điểm của cả nước", overview.totalScore): two different numbers (61,55 vs 56,56
       // on 2026-09-17), both kept and named for what they are.
-      nationalAverage: d.evaluation.length ? round2(d.evaluation.reduce((n, r) => n + r.totalScore, 0) / d.evaluation.length) : null,
+      nationalAverage: d.evaluation.length
+        ? round2(d.evaluation.reduce((n, r) => n + r.totalScore, 0) / d.evaluation.length)
+        : null,
       nationalScore: d.overview.totalScore,
       growthPercent: d.growthPercent ?? null,
       radar: d.radar,
@@ -162,9 +202,13 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
   const notes: string[] = [];
   const observations: FullObservation[] = [];
   const summaryPages = pages['service-results'];
-  if (!summaryPages || summaryPages.length === 0) throw new Error(`province ${provinceCode}: service-results is missing from the capture`);
+  if (!summaryPages || summaryPages.length === 0)
+    throw new Error(`province ${provinceCode}: service-results is missing from the capture`);
   const summary = summaryPages[0] as ProvinceSummaryData;
-  const summaryRows = concatRows<ProvinceSummaryData>(summaryPages, (p) => p.evaluation) as ProvinceSummaryData['evaluation'];
+  const summaryRows = concatRows<ProvinceSummaryData>(
+    summaryPages,
+    (p) => p.evaluation,
+  ) as ProvinceSummaryData['evaluation'];
 
   // Identity: departmentId → code, from every response that carries codes (§8).
   const byId = new Map<string, UnitRef>();
@@ -183,7 +227,9 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
   for (const r of summaryRows) register(r.departmentId, r.departmentCode, r.departmentName, kindOf(r.childGroup));
   const inSummary = new Set(summaryRows.map((r) => r.departmentCode));
   for (const ep of ['dvc-progress-tree', 'provide-online-tree', 'formality-online-payment-tree'] as const) {
-    for (const c of concatRows<{ children: { departmentId: string; departmentCode: string; departmentName: string; level?: string }[] }>(pages[ep], (p) => p.children) as {
+    for (const c of concatRows<{
+      children: { departmentId: string; departmentCode: string; departmentName: string; level?: string }[];
+    }>(pages[ep], (p) => p.children) as {
       departmentId: string;
       departmentCode: string;
       departmentName: string;
@@ -196,11 +242,20 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
     if (r.departmentCode) register(r.departmentId, r.departmentCode, r.departmentName, kindOf(r.departmentType));
   }
   for (const ref of byCode.values()) {
-    if (!inSummary.has(ref.code)) notes.push(`${ref.code} (${ref.name}) appears in group endpoints but not in service-results`);
+    if (!inSummary.has(ref.code))
+      notes.push(`${ref.code} (${ref.name}) appears in group endpoints but not in service-results`);
   }
 
   // TOTAL: from the province summary (ranks are computed at the end, among units with activity).
-  observations.push(observation({ unitCode: provinceCode, metric: 'TOTAL', score: summary.overview.totalScore, maxScore: summary.overview.totalMaxScore, ratio: summary.overview.ratio }));
+  observations.push(
+    observation({
+      unitCode: provinceCode,
+      metric: 'TOTAL',
+      score: summary.overview.totalScore,
+      maxScore: summary.overview.totalMaxScore,
+      ratio: summary.overview.ratio,
+    }),
+  );
   for (const r of summaryRows) {
     observations.push(
       observation({
@@ -231,7 +286,9 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
     for (const ref of byCode.values()) {
       if (!seen.has(ref.code)) {
         notes.push(`${ref.code} (${ref.name}) is missing from ${endpoint}: ${group} recorded as missing`);
-        observations.push(observation({ unitCode: ref.code, metric: group, maxScore: metricDef(group)!.max, present: false }));
+        observations.push(
+          observation({ unitCode: ref.code, metric: group, maxScore: metricDef(group)!.max, present: false }),
+        );
       }
     }
   }
@@ -277,7 +334,11 @@ export function parseProvince(provinceCode: string, pages: ScopePages): ParsedSc
  * is listed apart ("không phát sinh hồ sơ"). Sets `rank`/`peerRank` in place; returns the codes of
  * the units without any activity.
  */
-function rankAmongActive(observations: FullObservation[], provinceCode: string, byCode: ReadonlyMap<string, UnitRef>): string[] {
+function rankAmongActive(
+  observations: FullObservation[],
+  provinceCode: string,
+  byCode: ReadonlyMap<string, UnitRef>,
+): string[] {
   const byUnit = new Map<string, Map<string, FullObservation>>();
   for (const o of observations) {
     if (o.unitCode === provinceCode) continue;
@@ -299,14 +360,20 @@ function rankAmongActive(observations: FullObservation[], provinceCode: string, 
     const all = competitionRanks(candidates.map((c) => ({ key: c.code, value: c.o.score })));
     const peer = new Map<string, number>();
     for (const kind of ['department', 'commune'] as const) {
-      for (const [k, v] of competitionRanks(candidates.filter((c) => byCode.get(c.code)?.kind === kind).map((c) => ({ key: c.code, value: c.o.score })))) peer.set(k, v);
+      for (const [k, v] of competitionRanks(
+        candidates.filter((c) => byCode.get(c.code)?.kind === kind).map((c) => ({ key: c.code, value: c.o.score })),
+      ))
+        peer.set(k, v);
     }
     for (const c of candidates) {
       c.o.rank = all.get(c.code) ?? null;
       c.o.peerRank = peer.get(c.code) ?? null;
     }
   }
-  return [...activity].filter(([, a]) => a.unit === 'inactive').map(([code]) => code).sort();
+  return [...activity]
+    .filter(([, a]) => a.unit === 'inactive')
+    .map(([code]) => code)
+    .sort();
 }
 
 interface GroupRows {
@@ -314,15 +381,31 @@ interface GroupRows {
   units: FullObservation[];
 }
 
-function resolveUnit(id: string, code: string | undefined, byId: Map<string, UnitRef>, endpoint: Endpoint, name: string, notes: string[]): string | null {
+function resolveUnit(
+  id: string,
+  code: string | undefined,
+  byId: Map<string, UnitRef>,
+  endpoint: Endpoint,
+  name: string,
+  notes: string[],
+): string | null {
   const ref = byId.get(id);
   if (ref) return ref.code;
   if (code) return code;
-  notes.push(`${endpoint}: departmentId ${id} (${name}) matches no unit code of this capture; its figures were not stored`);
+  notes.push(
+    `${endpoint}: departmentId ${id} (${name}) matches no unit code of this capture; its figures were not stored`,
+  );
   return null;
 }
 
-function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provinceCode: string, byId: Map<string, UnitRef>, notes: string[]): GroupRows {
+function groupRows(
+  group: GroupCode,
+  endpoint: Endpoint,
+  pages: unknown[],
+  provinceCode: string,
+  byId: Map<string, UnitRef>,
+  notes: string[],
+): GroupRows {
   switch (endpoint) {
     case 'transparency':
     case 'handling-satisfaction':
@@ -341,14 +424,32 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
       const p = first.parent;
       // The parent publishes no totalOverdue: it is received − on time (as for every child).
       const province = [
-        observation({ unitCode: provinceCode, metric: group, score: p.totalScore, maxScore: p.totalMaxScore, ratio: p.totalReceived === 0 ? null : p.ratio, numerator: p.totalOnTime, denominator: p.totalReceived }),
+        observation({
+          unitCode: provinceCode,
+          metric: group,
+          score: p.totalScore,
+          maxScore: p.totalMaxScore,
+          ratio: p.totalReceived === 0 ? null : p.ratio,
+          numerator: p.totalOnTime,
+          denominator: p.totalReceived,
+        }),
         ...progressCounters(provinceCode, p.totalOnTime, p.totalReceived, p.totalReceived - p.totalOnTime, p.ratio),
       ];
       const units: FullObservation[] = [];
       for (const c of concatRows<ProgressTreeData>(pages, (x) => x.children) as ProgressTreeData['children']) {
         const code = resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!;
         // ratio is the on-time share: none when nothing was received (the portal writes 0).
-        units.push(observation({ unitCode: code, metric: group, score: c.score, maxScore: c.maxScore, ratio: c.totalReceived === 0 ? null : c.ratio, numerator: c.totalOnTime, denominator: c.totalReceived }));
+        units.push(
+          observation({
+            unitCode: code,
+            metric: group,
+            score: c.score,
+            maxScore: c.maxScore,
+            ratio: c.totalReceived === 0 ? null : c.ratio,
+            numerator: c.totalOnTime,
+            denominator: c.totalReceived,
+          }),
+        );
         units.push(...progressCounters(code, c.totalOnTime, c.totalReceived, c.totalOverdue, c.ratio));
       }
       return { province, units };
@@ -357,21 +458,52 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
       const first = pages[0] as ProvideOnlineTreeData;
       const p = first.parent;
       const province = [
-        observation({ unitCode: provinceCode, metric: group, score: p.totalScore, maxScore: p.totalMaxScore, ratio: p.ratio }),
-        observation({ unitCode: provinceCode, metric: 'ONLINE_SUBMISSION', numerator: p.channelOnlineSum, denominator: p.channelTotalSum, ratio: percentOf(p.channelOnlineSum, p.channelTotalSum) }),
-        observation({ unitCode: provinceCode, metric: 'ONLINE_PROVISION_FULL', numerator: p.fullCount, denominator: p.authorityCount, ratio: percentOf(p.fullCount, p.authorityCount) }),
+        observation({
+          unitCode: provinceCode,
+          metric: group,
+          score: p.totalScore,
+          maxScore: p.totalMaxScore,
+          ratio: p.ratio,
+        }),
+        observation({
+          unitCode: provinceCode,
+          metric: 'ONLINE_SUBMISSION',
+          numerator: p.channelOnlineSum,
+          denominator: p.channelTotalSum,
+          ratio: percentOf(p.channelOnlineSum, p.channelTotalSum),
+        }),
+        observation({
+          unitCode: provinceCode,
+          metric: 'ONLINE_PROVISION_FULL',
+          numerator: p.fullCount,
+          denominator: p.authorityCount,
+          ratio: percentOf(p.fullCount, p.authorityCount),
+        }),
       ];
       // Children carry only their score (§5.4): no counters to store.
-      const units = (concatRows<ProvideOnlineTreeData>(pages, (x) => x.children) as ProvideOnlineTreeData['children']).map((c) =>
-        observation({ unitCode: resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!, metric: group, score: c.totalScore, maxScore: c.totalMaxScore, ratio: c.ratio }),
+      const units = (
+        concatRows<ProvideOnlineTreeData>(pages, (x) => x.children) as ProvideOnlineTreeData['children']
+      ).map((c) =>
+        observation({
+          unitCode: resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!,
+          metric: group,
+          score: c.totalScore,
+          maxScore: c.totalMaxScore,
+          ratio: c.ratio,
+        }),
       );
       return { province, units };
     }
     case 'formality-online-payment-tree': {
       const first = pages[0] as PaymentTreeData;
       const province = paymentObservations(group, provinceCode, first.parent);
-      const units = (concatRows<PaymentTreeData>(pages, (x) => x.children) as PaymentTreeData['children']).flatMap((c) =>
-        paymentObservations(group, resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!, c),
+      const units = (concatRows<PaymentTreeData>(pages, (x) => x.children) as PaymentTreeData['children']).flatMap(
+        (c) =>
+          paymentObservations(
+            group,
+            resolveUnit(c.departmentId, c.departmentCode, byId, endpoint, c.departmentName, notes)!,
+            c,
+          ),
       );
       return { province, units };
     }
@@ -380,11 +512,20 @@ function groupRows(group: GroupCode, endpoint: Endpoint, pages: unknown[], provi
   }
 }
 
-function shapeARowObservations(group: GroupCode, unitCode: string, row: ShapeARow, notes: string[], endpoint: Endpoint): FullObservation[] {
-  const out = [observation({ unitCode, metric: group, score: row.totalScore, maxScore: row.totalMaxScore, ratio: row.ratio })];
+function shapeARowObservations(
+  group: GroupCode,
+  unitCode: string,
+  row: ShapeARow,
+  notes: string[],
+  endpoint: Endpoint,
+): FullObservation[] {
+  const out = [
+    observation({ unitCode, metric: group, score: row.totalScore, maxScore: row.totalMaxScore, ratio: row.ratio }),
+  ];
   for (const m of row.metrics) {
     const def = metricDef(m.code);
-    if (!def && unitCode.indexOf('.') === -1) notes.push(`${endpoint}: new metric code ${m.code} ("${m.name}") stored as given`);
+    if (!def && unitCode.indexOf('.') === -1)
+      notes.push(`${endpoint}: new metric code ${m.code} ("${m.name}") stored as given`);
     out.push(
       observation({
         unitCode,
@@ -402,10 +543,28 @@ function shapeARowObservations(group: GroupCode, unitCode: string, row: ShapeARo
   return out;
 }
 
-function progressCounters(unitCode: string, onTime: number, received: number, overdue: number, ratio: number | null): FullObservation[] {
+function progressCounters(
+  unitCode: string,
+  onTime: number,
+  received: number,
+  overdue: number,
+  ratio: number | null,
+): FullObservation[] {
   return [
-    observation({ unitCode, metric: 'ON_TIME', numerator: onTime, denominator: received, ratio: received === 0 ? null : ratio }),
-    observation({ unitCode, metric: 'OVERDUE', numerator: overdue, denominator: received, ratio: percentOf(overdue, received) }),
+    observation({
+      unitCode,
+      metric: 'ON_TIME',
+      numerator: onTime,
+      denominator: received,
+      ratio: received === 0 ? null : ratio,
+    }),
+    observation({
+      unitCode,
+      metric: 'OVERDUE',
+      numerator: overdue,
+      denominator: received,
+      ratio: percentOf(overdue, received),
+    }),
   ];
 }
 
@@ -413,9 +572,27 @@ function paymentObservations(group: GroupCode, unitCode: string, r: PaymentTreeD
   return [
     observation({ unitCode, metric: group, score: r.totalScore, maxScore: r.totalMaxScore, ratio: r.ratio }),
     // TTTT = 6·A + min(2, 2.5·B) + 2.5·C (docs/dvcqg-api.md §7): A, B and C as counter ratios.
-    observation({ unitCode, metric: 'ONLINE_PAYMENT_DOSSIER', numerator: r.totalDossierOnlinePaymentSuccess, denominator: r.totalDossierFinancialObligation, ratio: percentOf(r.totalDossierOnlinePaymentSuccess, r.totalDossierFinancialObligation) }),
-    observation({ unitCode, metric: 'ONLINE_PAYMENT_FORMALITY', numerator: r.totalDossierOnlineFormalityPaymentSuccess, denominator: r.totalFeeFormality, ratio: percentOf(r.totalDossierOnlineFormalityPaymentSuccess, r.totalFeeFormality) }),
-    observation({ unitCode, metric: 'FEE_FORMALITY_WITH_DOSSIER', numerator: r.totalFeeDossierFormality, denominator: r.totalFeeFormality, ratio: percentOf(r.totalFeeDossierFormality, r.totalFeeFormality) }),
+    observation({
+      unitCode,
+      metric: 'ONLINE_PAYMENT_DOSSIER',
+      numerator: r.totalDossierOnlinePaymentSuccess,
+      denominator: r.totalDossierFinancialObligation,
+      ratio: percentOf(r.totalDossierOnlinePaymentSuccess, r.totalDossierFinancialObligation),
+    }),
+    observation({
+      unitCode,
+      metric: 'ONLINE_PAYMENT_FORMALITY',
+      numerator: r.totalDossierOnlineFormalityPaymentSuccess,
+      denominator: r.totalFeeFormality,
+      ratio: percentOf(r.totalDossierOnlineFormalityPaymentSuccess, r.totalFeeFormality),
+    }),
+    observation({
+      unitCode,
+      metric: 'FEE_FORMALITY_WITH_DOSSIER',
+      numerator: r.totalFeeDossierFormality,
+      denominator: r.totalFeeFormality,
+      ratio: percentOf(r.totalFeeDossierFormality, r.totalFeeFormality),
+    }),
   ];
 }
 

@@ -7,7 +7,15 @@
  */
 import { GROUP_CODES, metricDef } from '../../domain/metrics.ts';
 import type { Endpoint } from './endpoints.ts';
-import type { NationalData, PaymentTreeData, ProgressTreeData, ProvideOnlineTreeData, ProvinceSummaryData, ShapeAData, ShapeARow } from './schemas.ts';
+import type {
+  NationalData,
+  PaymentTreeData,
+  ProgressTreeData,
+  ProvideOnlineTreeData,
+  ProvinceSummaryData,
+  ShapeAData,
+  ShapeARow,
+} from './schemas.ts';
 import { DriftError } from '../drift.ts';
 
 /** The portal rounds to 2 decimals: a hundredth of slack on bounds. */
@@ -37,7 +45,8 @@ class Checker {
   counter(n: number | null | undefined, d: number | null | undefined, path: string): void {
     if (n !== null && n !== undefined && n < 0) this.fail(`${path}`, `count ${n} is below 0`);
     if (d !== null && d !== undefined && d < 0) this.fail(`${path}`, `count ${d} is below 0`);
-    if (n !== null && n !== undefined && d !== null && d !== undefined && n > d) this.fail(path, `numerator ${n} is above denominator ${d}`);
+    if (n !== null && n !== undefined && d !== null && d !== undefined && n > d)
+      this.fail(path, `numerator ${n} is above denominator ${d}`);
   }
 
   /** A unit of another province in this province's answer. */
@@ -72,7 +81,8 @@ export function checkPlausible(requestKey: string, endpoint: Endpoint, scope: st
         const d = data as NationalData;
         d.evaluation.forEach((r, i) => {
           c.score(r.totalScore, 100, `$.data.evaluation[${i}].totalScore`);
-          for (const g of GROUP_CODES) c.score(r.groupScores[g], metricDef(g)!.max, `$.data.evaluation[${i}].groupScores.${g}`);
+          for (const g of GROUP_CODES)
+            c.score(r.groupScores[g], metricDef(g)!.max, `$.data.evaluation[${i}].groupScores.${g}`);
         });
         return;
       }
@@ -128,8 +138,16 @@ export function checkPlausible(requestKey: string, endpoint: Endpoint, scope: st
       const row = (r: PaymentTreeData['parent'], at: string) => {
         c.score(r.totalScore, r.totalMaxScore, `${at}.totalScore`);
         c.ratio(r.ratio, `${at}.ratio`);
-        c.counter(r.totalDossierOnlinePaymentSuccess, r.totalDossierFinancialObligation, `${at}.totalDossierOnlinePaymentSuccess`);
-        c.counter(r.totalDossierOnlineFormalityPaymentSuccess, r.totalFeeFormality, `${at}.totalDossierOnlineFormalityPaymentSuccess`);
+        c.counter(
+          r.totalDossierOnlinePaymentSuccess,
+          r.totalDossierFinancialObligation,
+          `${at}.totalDossierOnlinePaymentSuccess`,
+        );
+        c.counter(
+          r.totalDossierOnlineFormalityPaymentSuccess,
+          r.totalFeeFormality,
+          `${at}.totalDossierOnlineFormalityPaymentSuccess`,
+        );
         c.counter(r.totalFeeDossierFormality, r.totalFeeFormality, `${at}.totalFeeDossierFormality`);
       };
       row(d.parent, '$.data.parent');

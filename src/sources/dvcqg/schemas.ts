@@ -12,7 +12,11 @@ const int = z.number().int();
 const numOrNull = z.number().nullable();
 const intOrNull = z.number().int().nullable();
 
-export const envelope = z.object({ code: z.literal('OK'), data: z.record(z.string(), z.unknown()), message: z.string().optional() });
+export const envelope = z.object({
+  code: z.literal('OK'),
+  data: z.record(z.string(), z.unknown()),
+  message: z.string().optional(),
+});
 
 const groupScores = z.object({ CKMB: num, TDGQ: num, CLGQ: num, TTTT: num, MDHL: num, MDSH: num });
 
@@ -36,7 +40,13 @@ export const nationalData = z.object({
 });
 
 export const provinceSummaryData = z.object({
-  overview: z.object({ departmentName: z.string(), departmentCode: z.string(), totalScore: num, totalMaxScore: num, ratio: numOrNull }),
+  overview: z.object({
+    departmentName: z.string(),
+    departmentCode: z.string(),
+    totalScore: num,
+    totalMaxScore: num,
+    ratio: numOrNull,
+  }),
   radar: z.array(z.object({ code: z.string(), score: numOrNull, maxScore: num })),
   evaluation: z.array(
     z.object({
@@ -89,9 +99,24 @@ const treeRowBase = {
 };
 
 export const progressTreeData = z.object({
-  parent: z.object({ ...treeRowBase, totalReceived: int, totalOnTime: int, ratio: numOrNull, totalScore: num, totalMaxScore: num }),
+  parent: z.object({
+    ...treeRowBase,
+    totalReceived: int,
+    totalOnTime: int,
+    ratio: numOrNull,
+    totalScore: num,
+    totalMaxScore: num,
+  }),
   children: z.array(
-    z.object({ ...treeRowBase, totalReceived: int, totalOnTime: int, totalOverdue: int, ratio: numOrNull, score: num, maxScore: num }),
+    z.object({
+      ...treeRowBase,
+      totalReceived: int,
+      totalOnTime: int,
+      totalOverdue: int,
+      ratio: numOrNull,
+      score: num,
+      maxScore: num,
+    }),
   ),
 });
 

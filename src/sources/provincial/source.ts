@@ -21,12 +21,21 @@ import { opencpsVendor } from './vendors/opencps.ts';
 export const PROVINCIAL_SOURCE = 'provincial';
 const PAGE_SIZE = 500;
 
-const VENDORS: Readonly<Record<ProvincialConfig['vendor'], Vendor>> = { igate: igateVendor, opencps: opencpsVendor, html: htmlVendor };
+const VENDORS: Readonly<Record<ProvincialConfig['vendor'], Vendor>> = {
+  igate: igateVendor,
+  opencps: opencpsVendor,
+  html: htmlVendor,
+};
 
 /** Every request of one province for one period. */
 export function provincialRequests(cfg: ProvincialConfig, province: string, period: Period): ProvincialRequest[] {
   const { fromDate, toDate } = periodDateRange(period);
-  return VENDORS[cfg.vendor].requests(cfg, province, { from: `${fromDate}T00:00:00.000Z`, to: `${toDate}T23:59:59.999Z`, year: period.year, month: period.type === 'month' ? period.month : 0 });
+  return VENDORS[cfg.vendor].requests(cfg, province, {
+    from: `${fromDate}T00:00:00.000Z`,
+    to: `${toDate}T23:59:59.999Z`,
+    year: period.year,
+    month: period.type === 'month' ? period.month : 0,
+  });
 }
 
 /** The URL of page `page` (1-based here; Spring counts from 0) of a request. */
@@ -39,7 +48,12 @@ function pageUrl(req: ProvincialRequest, page: number): string {
 }
 
 /** Check one answer and give its rows and page count (the vendor knows how). */
-export function validateProvincial(endpoint: string, key: string, body: Buffer | Uint8Array, cfg: ProvincialConfig | undefined): { rows: unknown[]; totalPages: number } {
+export function validateProvincial(
+  endpoint: string,
+  key: string,
+  body: Buffer | Uint8Array,
+  cfg: ProvincialConfig | undefined,
+): { rows: unknown[]; totalPages: number } {
   if (!cfg) throw new DriftError(key, '$', 'no provincial portal configured');
   return VENDORS[cfg.vendor].rows(endpoint, key, Buffer.from(body).toString('utf8'), cfg);
 }
@@ -69,7 +83,11 @@ export interface ProvincialParseContext {
 }
 
 /** Parse the stored answers of one province into observations (units + a province total). */
-export function parseProvincial(scope: string, answers: readonly StoredAnswer[], ctx: ProvincialParseContext): ParsedScope {
+export function parseProvincial(
+  scope: string,
+  answers: readonly StoredAnswer[],
+  ctx: ProvincialParseContext,
+): ParsedScope {
   const notes: string[] = [];
   const totals = new Map<string, Totals>();
   const unmatched = new Set<string>();
@@ -88,20 +106,75 @@ export function parseProvincial(scope: string, answers: readonly StoredAnswer[],
   const cfg = ctx.config;
   for (const a of answers) {
     const { rows } = validateProvincial(a.endpoint, a.request_key, a.body ?? new Uint8Array(), cfg);
-    for (const row of rows) VENDORS[cfg!.vendor].accumulate(a.endpoint, row, { cfg: cfg!, unitOf, totals: totalsOf, note: (t) => notes.push(t), requestKey: a.request_key });
+    for (const row of rows)
+      VENDORS[cfg!.vendor].accumulate(a.endpoint, row, {
+        cfg: cfg!,
+        unitOf,
+        totals: totalsOf,
+        note: (t) => notes.push(t),
+        requestKey: a.request_key,
+      });
   }
-  if (unmatched.size) notes.push(`provincial rows whose unit could not be matched to a code (not stored): ${[...unmatched].sort().join('; ')}`);
-  if (unknown.size) notes.push(`provincial unit codes not (yet) in the registry (stored as given): ${[...unknown].sort().join('; ')}`);
+  if (unmatched.size)
+    notes.push(
+      `provincial rows whose unit could not be matched to a code (not stored): ${[...unmatched].sort().join('; ')}`,
+    );
+  if (unknown.size)
+    notes.push(`provincial unit codes not (yet) in the registry (stored as given): ${[...unknown].sort().join('; ')}`);
   if (!totals.has(scope) && totals.size > 0) totals.set(scope, provinceTotals(totals, scope));
   const observations: FullObservation[] = [];
   for (const [unitCode, t] of totals) {
-    if (t.digitized) observations.push(observation({ unitCode, metric: 'PROV_DIGITIZATION', numerator: t.digitized[0], denominator: t.digitized[1], ratio: percentOf(t.digitized[0], t.digitized[1]) }));
-    if (t.received !== undefined) observations.push(observation({ unitCode, metric: 'PROV_RECEIVED', numerator: t.received }));
-    if (t.overdue !== undefined) observations.push(observation({ unitCode, metric: 'PROV_OVERDUE', numerator: t.overdue, denominator: t.received ?? null, ratio: percentOf(t.overdue, t.received) }));
-    if (t.online !== undefined && t.received !== undefined) observations.push(observation({ unitCode, metric: 'PROV_ONLINE_SUBMISSION', numerator: t.online, denominator: t.received, ratio: percentOf(t.online, t.received) }));
-    if (t.paid) observations.push(observation({ unitCode, metric: 'PROV_ONLINE_PAYMENT', numerator: t.paid[0], denominator: t.paid[1], ratio: percentOf(t.paid[0], t.paid[1]) }));
+    if (t.digitized)
+      observations.push(
+        observation({
+          unitCode,
+          metric: 'PROV_DIGITIZATION',
+          numerator: t.digitized[0],
+          denominator: t.digitized[1],
+          ratio: percentOf(t.digitized[0], t.digitized[1]),
+        }),
+      );
+    if (t.received !== undefined)
+      observations.push(observation({ unitCode, metric: 'PROV_RECEIVED', numerator: t.received }));
+    if (t.overdue !== undefined)
+      observations.push(
+        observation({
+          unitCode,
+          metric: 'PROV_OVERDUE',
+          numerator: t.overdue,
+          denominator: t.received ?? null,
+          ratio: percentOf(t.overdue, t.received),
+        }),
+      );
+    if (t.online !== undefined && t.received !== undefined)
+      observations.push(
+        observation({
+          unitCode,
+          metric: 'PROV_ONLINE_SUBMISSION',
+          numerator: t.online,
+          denominator: t.received,
+          ratio: percentOf(t.online, t.received),
+        }),
+      );
+    if (t.paid)
+      observations.push(
+        observation({
+          unitCode,
+          metric: 'PROV_ONLINE_PAYMENT',
+          numerator: t.paid[0],
+          denominator: t.paid[1],
+          ratio: percentOf(t.paid[0], t.paid[1]),
+        }),
+      );
   }
-  return { source: PROVINCIAL_SOURCE, scope, units: [], observations, notes, meta: { vendor: cfg?.vendor ?? null, units: totals.size } };
+  return {
+    source: PROVINCIAL_SOURCE,
+    scope,
+    units: [],
+    observations,
+    notes,
+    meta: { vendor: cfg?.vendor ?? null, units: totals.size },
+  };
 }
 
 /** The province: sums of its units' counts. */
@@ -120,7 +193,10 @@ function provinceTotals(totals: ReadonlyMap<string, Totals>, scope: string): Tot
     return seen ? n : undefined;
   };
   return {
-    digitized: sum((t) => t.digitized?.[1]) !== undefined ? [sum((t) => t.digitized?.[0])!, sum((t) => t.digitized?.[1])!] : undefined,
+    digitized:
+      sum((t) => t.digitized?.[1]) !== undefined
+        ? [sum((t) => t.digitized?.[0])!, sum((t) => t.digitized?.[1])!]
+        : undefined,
     received: sum((t) => t.received),
     online: sum((t) => t.online),
     overdue: sum((t) => t.overdue),
@@ -131,9 +207,15 @@ function provinceTotals(totals: ReadonlyMap<string, Totals>, scope: string): Tot
 export const provincialSource: Source<ProvincialRequest> = {
   name: PROVINCIAL_SOURCE,
   needsRegistry: true,
-  requests: ({ provinces, period, config }) => (config.provincial ? provinces.flatMap((p) => provincialRequests(config.provincial!, p, period)) : []),
-  page: (req, page) => ({ key: page === 1 ? req.key : `${req.key}.p${page}`, request: { ...req.request, url: pageUrl(req, page) } }),
-  validate: (req, key, body, config) => ({ totalPages: validateProvincial(req.endpoint, key, body, config.provincial).totalPages }),
+  requests: ({ provinces, period, config }) =>
+    config.provincial ? provinces.flatMap((p) => provincialRequests(config.provincial!, p, period)) : [],
+  page: (req, page) => ({
+    key: page === 1 ? req.key : `${req.key}.p${page}`,
+    request: { ...req.request, url: pageUrl(req, page) },
+  }),
+  validate: (req, key, body, config) => ({
+    totalPages: validateProvincial(req.endpoint, key, body, config.provincial).totalPages,
+  }),
   parse: (scope, answers, ctx) =>
     parseProvincial(scope, answers, {
       config: ctx.config?.provincial,

@@ -32,7 +32,11 @@ export interface AccumulateContext {
 }
 
 export interface Vendor {
-  requests(cfg: ProvincialConfig, province: string, range: { from: string; to: string; month: number; year: number }): ProvincialRequest[];
+  requests(
+    cfg: ProvincialConfig,
+    province: string,
+    range: { from: string; to: string; month: number; year: number },
+  ): ProvincialRequest[];
   /** The rows of one answer, each checked (DriftError with its path); and the number of pages. */
   rows(endpoint: string, key: string, text: string, cfg: ProvincialConfig): { rows: unknown[]; totalPages: number };
   accumulate(endpoint: string, row: unknown, ctx: AccumulateContext): void;

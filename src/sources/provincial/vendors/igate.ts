@@ -15,26 +15,62 @@ export interface IgateReport {
 }
 
 export const IGATE_REPORTS: readonly IgateReport[] = [
-  { kind: 'digitization', path: '/pa/kgg-digitize/digitization-by-agency', params: (p) => ({ from: p.from, to: p.to, 'ancestor-id': p.agencyId }) },
-  { kind: 'dossier', path: '/pa/dossier-statistic/--statistic-agency-kgg', params: (p) => ({ 'agency-id': p.agencyId, 'from-date': p.from, 'to-date': p.to, 'suppended-cancelled': 'true' }) },
-  { kind: 'online', path: '/pa/kgg-dossier-statistic/--kgg-dossier-report-online', params: (p) => ({ 'from-applied-date': p.from, 'to-applied-date': p.to, 'agency-id': p.agencyId }) },
+  {
+    kind: 'digitization',
+    path: '/pa/kgg-digitize/digitization-by-agency',
+    params: (p) => ({ from: p.from, to: p.to, 'ancestor-id': p.agencyId }),
+  },
+  {
+    kind: 'dossier',
+    path: '/pa/dossier-statistic/--statistic-agency-kgg',
+    params: (p) => ({ 'agency-id': p.agencyId, 'from-date': p.from, 'to-date': p.to, 'suppended-cancelled': 'true' }),
+  },
+  {
+    kind: 'online',
+    path: '/pa/kgg-dossier-statistic/--kgg-dossier-report-online',
+    params: (p) => ({ 'from-applied-date': p.from, 'to-applied-date': p.to, 'agency-id': p.agencyId }),
+  },
 ];
 
 /** Rows of an answer: a bare array, or a Spring page `{content, totalPages, number}`. */
 export function pageRows(json: unknown): { rows: unknown[]; totalPages: number } {
   if (Array.isArray(json)) return { rows: json, totalPages: 1 };
   const page = json as { content?: unknown; totalPages?: unknown };
-  if (page && Array.isArray(page.content)) return { rows: page.content, totalPages: typeof page.totalPages === 'number' && page.totalPages > 0 ? page.totalPages : 1 };
+  if (page && Array.isArray(page.content))
+    return {
+      rows: page.content,
+      totalPages: typeof page.totalPages === 'number' && page.totalPages > 0 ? page.totalPages : 1,
+    };
   throw new Error('expected an array of rows or a page {content: [...]}');
 }
 
 const num = z.union([z.number(), z.string().transform((s) => Number(s))]).pipe(z.number());
-const agency = z.object({ code: z.string().optional().nullable(), name: z.string().optional().nullable(), id: z.string().optional().nullable() });
+const agency = z.object({
+  code: z.string().optional().nullable(),
+  name: z.string().optional().nullable(),
+  id: z.string().optional().nullable(),
+});
 
 export const igateRowSchemas = {
-  digitization: z.object({ agency, totalReceiver: num, totalReceiverHavingFile: num, percentTotalReceiverHavingFile: num.optional().nullable() }),
-  dossier: z.object({ agency, received: num, receivedOnline: num.optional().nullable(), resolvedOverdue: num.optional().nullable(), unresolvedOverdue: num.optional().nullable() }),
-  online: z.object({ agency_name: z.string(), onlinepaid_quantity: num, total: num, agency_code: z.string().optional().nullable() }),
+  digitization: z.object({
+    agency,
+    totalReceiver: num,
+    totalReceiverHavingFile: num,
+    percentTotalReceiverHavingFile: num.optional().nullable(),
+  }),
+  dossier: z.object({
+    agency,
+    received: num,
+    receivedOnline: num.optional().nullable(),
+    resolvedOverdue: num.optional().nullable(),
+    unresolvedOverdue: num.optional().nullable(),
+  }),
+  online: z.object({
+    agency_name: z.string(),
+    onlinepaid_quantity: num,
+    total: num,
+    agency_code: z.string().optional().nullable(),
+  }),
 } as const;
 
 export const igateVendor: Vendor = {
@@ -43,7 +79,10 @@ export const igateVendor: Vendor = {
       key: `igate.${r.kind}.${province}`,
       scope: province,
       endpoint: `igate.${r.kind}`,
-      request: { method: 'GET', url: withQuery(cfg.baseUrl, r.path, r.params({ from, to, agencyId: cfg.agencyId ?? '' })) },
+      request: {
+        method: 'GET',
+        url: withQuery(cfg.baseUrl, r.path, r.params({ from, to, agencyId: cfg.agencyId ?? '' })),
+      },
       paged: true,
     })),
   rows: (endpoint, key, text) => {
@@ -63,7 +102,8 @@ export const igateVendor: Vendor = {
     if (!schema) throw new DriftError(key, '$', `unknown iGate report ${endpoint}`);
     page.rows.forEach((row, i) => {
       const r = schema.safeParse(row);
-      if (!r.success) throw new DriftError(key, formatJsonPath([i, ...r.error.issues[0]!.path]), r.error.issues[0]!.message);
+      if (!r.success)
+        throw new DriftError(key, formatJsonPath([i, ...r.error.issues[0]!.path]), r.error.issues[0]!.message);
     });
     return page;
   },

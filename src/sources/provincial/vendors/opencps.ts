@@ -17,7 +17,16 @@ export const opencpsVendor: Vendor = {
       key: `opencps.statistics.${province}`,
       scope: province,
       endpoint: 'opencps.statistics',
-      request: { method: 'GET', url: withQuery(cfg.baseUrl, '/o/rest/statistics', { year: String(year), month: String(month), domain: 'total', agency: 'total' }), headers: { groupId: cfg.groupId ?? '' } },
+      request: {
+        method: 'GET',
+        url: withQuery(cfg.baseUrl, '/o/rest/statistics', {
+          year: String(year),
+          month: String(month),
+          domain: 'total',
+          agency: 'total',
+        }),
+        headers: { groupId: cfg.groupId ?? '' },
+      },
       paged: false,
     },
   ],
@@ -32,7 +41,8 @@ export const opencpsVendor: Vendor = {
     if (!Array.isArray(rows)) throw new DriftError(key, '$', 'expected an array of rows or a page {content: [...]}');
     rows.forEach((row, i) => {
       const r = opencpsRow.safeParse(row);
-      if (!r.success) throw new DriftError(key, formatJsonPath([i, ...r.error.issues[0]!.path]), r.error.issues[0]!.message);
+      if (!r.success)
+        throw new DriftError(key, formatJsonPath([i, ...r.error.issues[0]!.path]), r.error.issues[0]!.message);
     });
     return { rows, totalPages: 1 };
   },
