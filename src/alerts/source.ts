@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { PORTAL_PAGE_URL } from '../sources/dvcqg/endpoints.ts';
 import { raiseAlert, resolveAlerts } from './lifecycle.ts';
+import { viDateTime } from '../domain/format.ts';
+import { endpointLabel, provinceTitle } from '../domain/vocabulary.ts';
 import type { CycleRef, Finding } from '../domain/findings.ts';
 
 export const CAPTURE_RULES = ['source.blocked', 'source.drift', 'source.failed'] as const;
@@ -25,14 +27,21 @@ export interface CaptureProblem {
   attempts: number;
 }
 
+/** `toàn quốc`, `tỉnh Đồng Nai`. */
+function scopeName(scope: string): string {
+  return scope === 'national' ? 'toàn quốc' : provinceTitle(scope);
+}
+
 export function captureProblemFinding(p: CaptureProblem): Finding {
   const rule = p.outcome === 'blocked' ? 'source.blocked' : p.outcome === 'drift' ? 'source.drift' : 'source.failed';
-  const what =
+  const what = `${endpointLabel(p.endpoint)} của ${scopeName(p.scope)}`;
+  const code = p.status ? ` (mã phản hồi ${p.status})` : '';
+  const message =
     p.outcome === 'blocked'
-      ? 'the portal blocked the request (WAF / 403 / 429): no retry was made; check access from this server'
+      ? `Cổng chặn yêu cầu lấy ${what}${code}: không thử lại; đề nghị kiểm tra quyền truy cập cổng từ máy chủ này.`
       : p.outcome === 'drift'
-        ? 'the portal answered with a shape the parser does not know (schema drift); the raw payload is kept — fix the parser, then `chiso766 reingest`'
-        : `the request kept failing after ${p.attempts} attempts (portal errors or timeouts)`;
+        ? `Dữ liệu ${what} trả về có cấu trúc hoặc giá trị bất thường; dữ liệu gốc đã được lưu và chưa được dùng để đánh giá. Cần cập nhật bộ đọc dữ liệu rồi nạp lại dữ liệu đã lưu.`
+        : `Yêu cầu lấy ${what} vẫn lỗi sau ${p.attempts} lần thử${code} (cổng lỗi hoặc không phản hồi).`;
   return {
     rule,
     kind: 'source',
@@ -44,7 +53,7 @@ export function captureProblemFinding(p: CaptureProblem): Finding {
     value: p.status,
     previous: null,
     threshold: null,
-    message: `${p.requestKey}: ${what}. ${p.detail ?? ''}`.trim(),
+    message,
     evidence: {
       request: p.requestKey,
       url: p.url,
@@ -90,7 +99,7 @@ export function staleFinding(c: {
     value: null,
     previous: null,
     threshold: null,
-    message: `the portal has not recalculated ${c.scope} since ${c.since ? c.since.toISOString() : 'the previous capture'}: the capture of ${c.capturedAt.toISOString()} is identical and the deadline ${c.deadline.toISOString()} has passed. No unit was alerted on stale data.`,
+    message: `Cổng chưa tính lại số liệu của ${scopeName(c.scope)} kể từ ${c.since ? `lần thu thập lúc ${viDateTime(c.since)}` : 'lần thu thập trước'}: số liệu thu thập lúc ${viDateTime(c.capturedAt)} không thay đổi và đã quá hạn ${viDateTime(c.deadline)}. Không gửi cảnh báo nào cho đơn vị trên số liệu cũ.`,
     evidence: {
       since: c.since?.toISOString() ?? null,
       deadline: c.deadline.toISOString(),

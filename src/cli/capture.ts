@@ -3,12 +3,15 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { requireProvinces } from '../config/load.ts';
 import { currentPeriod, type Period } from '../domain/periods.ts';
+import { viInteger } from '../domain/format.ts';
 import { log } from '../log.ts';
 import { createPortalHttp } from '../sources/client.ts';
 import { LEGACY_SOURCE } from '../sources/dvcqg-legacy/legacy.ts';
 import { runCapture, type CaptureReport } from '../cycle/capture.ts';
 import { commandPoliteness } from '../queue/politeness.ts';
 import { toCsv } from '../snapshots/csv.ts';
+import { buildReport } from '../report/bulletin.ts';
+import { buildLongWorkbook } from '../report/xlsx.ts';
 import { reingestCapture } from '../snapshots/ingest.ts';
 import { markCaptureReingested } from '../cycle/store.ts';
 import { EXPORT_COLUMNS, exportRows, latestDataSnapshots } from '../snapshots/export.ts';
@@ -104,31 +107,62 @@ export function registerCapture(program: Command): void {
     .option('--snapshot <id>', 'latest | all | snapshot ID', 'latest')
     .option('--unit <code>', 'only this unit (with --snapshot all: its whole series)')
     .option('--format <fmt>', 'csv | json | xlsx', 'csv')
+    .option('--layout <layout>', 'xlsx: long (one row per unit and metric) | notice (the notice tables)', 'long')
+    .option('--excel-vi', 'csv: ";" between cells and "," as decimal mark (Excel set to Vietnamese)')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(
-      action(async (opts: { snapshot: string; unit?: string; format: string; out?: string }) => {
-        const format = parseChoice(opts.format, ['csv', 'json', 'xlsx'] as const, '--format');
-        if (format === 'xlsx' && !opts.out) throw new UsageError('--format xlsx needs --out FILE.xlsx');
-        const config = getConfig();
-        await withDatabase(config, async ({ database }) => {
-          let snapshotIds: number[] | undefined;
-          if (opts.snapshot === 'latest')
-            snapshotIds = (await latestDataSnapshots(database.db, 'dvcqg')).map((s) => s.id);
-          else if (opts.snapshot !== 'all') snapshotIds = [parseId(opts.snapshot, '--snapshot')];
-          const rows = await exportRows(database.db, { snapshotIds, unit: opts.unit });
-          if (format === 'xlsx') {
-            const { writeXlsx } = await import('../report/xlsx.ts');
-            await writeXlsx(rows, opts.out!);
-            process.stderr.write(`Wrote ${rows.length} observations to ${opts.out}\n`);
-            return;
-          }
-          const text = format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : toCsv(EXPORT_COLUMNS, rows);
-          if (opts.out) {
-            await writeFile(opts.out, text, 'utf8');
-            process.stderr.write(`Wrote ${rows.length} observations to ${opts.out}\n`);
-          } else process.stdout.write(text);
-        });
-      }),
+      action(
+        async (opts: {
+          snapshot: string;
+          unit?: string;
+          format: string;
+          layout: string;
+          excelVi?: boolean;
+          out?: string;
+        }) => {
+          const format = parseChoice(opts.format, ['csv', 'json', 'xlsx'] as const, '--format');
+          const layout = parseChoice(opts.layout, ['long', 'notice'] as const, '--layout');
+          if (format === 'xlsx' && !opts.out) throw new UsageError('--format xlsx needs --out FILE.xlsx');
+          if (layout === 'notice' && format !== 'xlsx') throw new UsageError('--layout notice is for --format xlsx');
+          if (layout === 'notice' && (opts.snapshot !== 'latest' || opts.unit))
+            throw new UsageError(
+              '--layout notice shows the latest cycle of the province (use report --cycle ID for another)',
+            );
+          if (opts.excelVi && format !== 'csv') throw new UsageError('--excel-vi is for --format csv');
+          const config = getConfig();
+          await withDatabase(config, async ({ database }) => {
+            if (layout === 'notice') {
+              const { content } = await buildReport(
+                database.db,
+                config,
+                { cycle: 'latest', compareTo: 'previous', now: new Date() },
+                'xlsx',
+              );
+              await writeFile(opts.out!, content);
+              process.stderr.write(`Đã ghi các bảng của thông báo (xlsx) vào ${opts.out}\n`);
+              return;
+            }
+            let snapshotIds: number[] | undefined;
+            if (opts.snapshot === 'latest')
+              snapshotIds = (await latestDataSnapshots(database.db, 'dvcqg')).map((s) => s.id);
+            else if (opts.snapshot !== 'all') snapshotIds = [parseId(opts.snapshot, '--snapshot')];
+            const rows = await exportRows(database.db, { snapshotIds, unit: opts.unit });
+            if (format === 'xlsx') {
+              await writeFile(opts.out!, await buildLongWorkbook(rows, config.schedule.timezone));
+              process.stderr.write(`Đã ghi ${viInteger(rows.length)} dòng số liệu vào ${opts.out}\n`);
+              return;
+            }
+            const text =
+              format === 'json'
+                ? JSON.stringify(rows, null, 2) + '\n'
+                : toCsv(EXPORT_COLUMNS, rows, { excelVi: opts.excelVi });
+            if (opts.out) {
+              await writeFile(opts.out, text, 'utf8');
+              process.stderr.write(`Đã ghi ${viInteger(rows.length)} dòng số liệu vào ${opts.out}\n`);
+            } else process.stdout.write(text);
+          });
+        },
+      ),
     );
 
   program

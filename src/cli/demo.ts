@@ -2,7 +2,7 @@
  * `demo` (`npm run demo`): the whole product offline on embedded defaults. A local replay of the
  * bundled captures stands in for the portal; Redis is REDIS_URL (with a private key prefix, removed
  * afterwards) or a redis-server started here; the database is PGlite in ./demo-data. Three weekly
- * cycles run through the real queues; e-mails become .eml files; the bulletin is written in three
+ * cycles run through the real queues; e-mails become .eml files; the notice is written in four
  * formats. Running it again resets ./demo-data and nothing else.
  */
 import { randomBytes } from 'node:crypto';
@@ -154,8 +154,8 @@ export function registerDemo(program: Command): void {
 
           const bulletinDir = path.join(dir, 'bulletin');
           mkdirSync(bulletinDir, { recursive: true });
-          out.write('\nBulletin of the last week (thông báo, draft to edit):\n');
-          for (const format of ['md', 'html', 'docx'] as const) {
+          out.write('\nThe notice of the last week (thông báo, to edit and sign; its tables as a workbook):\n');
+          for (const format of ['md', 'html', 'docx', 'xlsx'] as const) {
             const { content } = await buildReport(
               database.db,
               config,
@@ -166,6 +166,15 @@ export function registerDemo(program: Command): void {
             writeFileSync(file, content);
             out.write(`  ${file}\n`);
           }
+          const brief = await buildReport(
+            database.db,
+            config,
+            { cycle: 'latest', compareTo: 'previous', now: new Date() },
+            'text',
+          );
+          out.write(
+            `\nFor the chat group (report --format text):\n${String(brief.content).trimEnd().replace(/^/gm, '  ')}\n`,
+          );
         } finally {
           await database.close();
           await replay.close();

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { viNumber } from '../domain/format.ts';
-import { buildReport } from '../report/bulletin.ts';
+import { buildReport, REPORT_FORMATS } from '../report/bulletin.ts';
 import { reportCycle } from '../report/load.ts';
 import { reconciliationTable } from '../report/reconciliation.ts';
 import { parseChoice, parseId } from './args.ts';
@@ -19,8 +19,8 @@ export function registerReport(program: Command): void {
     .option('--compare-to <id>', 'previous | cycle ID', 'previous')
     .option('--baseline <year>', 'year of the baseline column (default: the year before the period)')
     .option('--province <code>', 'province (default: the first configured)')
-    .option('--format <fmt>', 'md | html | docx', 'md')
-    .option('--out <file>', 'write to a file (required for docx)')
+    .option('--format <fmt>', 'md | html | docx | xlsx (the notice as a workbook) | text (chat brief)', 'md')
+    .option('--out <file>', 'write to a file (required for docx and xlsx)')
     .action(
       action(
         async (opts: {
@@ -31,8 +31,9 @@ export function registerReport(program: Command): void {
           format: string;
           out?: string;
         }) => {
-          const format = parseChoice(opts.format, ['md', 'html', 'docx'] as const, '--format');
-          if (format === 'docx' && !opts.out) throw new UsageError('--format docx needs --out FILE.docx');
+          const format = parseChoice(opts.format, REPORT_FORMATS, '--format');
+          if ((format === 'docx' || format === 'xlsx') && !opts.out)
+            throw new UsageError(`--format ${format} needs --out FILE.${format}`);
           const config = getConfig();
           const { content } = await withDatabase(config, ({ database }) =>
             buildReport(
@@ -50,7 +51,9 @@ export function registerReport(program: Command): void {
           );
           if (opts.out) {
             await writeFile(opts.out, content);
-            process.stderr.write(`Wrote the bulletin (${format}) to ${opts.out}\n`);
+            process.stderr.write(
+              `Đã ghi ${format === 'xlsx' ? 'các bảng của thông báo' : 'thông báo'} (${format}) vào ${opts.out}\n`,
+            );
           } else process.stdout.write(content);
         },
       ),

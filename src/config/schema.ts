@@ -186,6 +186,59 @@ const provincialSchema = z
   })
   .strict();
 
+/**
+ * The frame of the notice (Thông báo, Nghị định 30/2020/NĐ-CP) and of the e-mails to units: who
+ * issues it, its number symbol, place, signer, recipients; the contact units write back to.
+ * Unset fields are derived from the province (e.g. "UBND TỈNH ĐỒNG NAI", "VĂN PHÒNG", "TB-VP").
+ */
+const bulletinSchema = z
+  .object({
+    /** Cơ quan chủ quản, upper case: "UBND TỈNH ĐỒNG NAI". */
+    issuingBody: z.string().min(1).optional(),
+    /** Cơ quan ban hành, upper case: "VĂN PHÒNG". */
+    office: z.string().min(1).default('VĂN PHÒNG'),
+    /** The office in sentences: "Văn phòng UBND tỉnh". */
+    officeName: z.string().min(1).default('Văn phòng UBND tỉnh'),
+    /** Số ký hiệu after the number the văn thư fills in: "TB-VP" → "Số:      /TB-VP". */
+    symbol: z.string().min(1).default('TB-VP'),
+    /** Địa danh before the date: "Đồng Nai". */
+    place: z.string().min(1).optional(),
+    signer: z
+      .object({
+        /** One line each: "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG". */
+        titles: z
+          .array(z.string().min(1))
+          .min(1, 'list at least one title line')
+          .default(['KT. CHÁNH VĂN PHÒNG', 'PHÓ CHÁNH VĂN PHÒNG']),
+        name: z.string().default(''),
+      })
+      .strict()
+      .default({ titles: ['KT. CHÁNH VĂN PHÒNG', 'PHÓ CHÁNH VĂN PHÒNG'], name: '' }),
+    /** Nơi nhận, one line each. */
+    recipients: z
+      .array(z.string().min(1))
+      .default([
+        'CT, các PCT UBND tỉnh;',
+        'Các sở, ban, ngành;',
+        'UBND các xã, phường, đặc khu;',
+        'LĐVP; các phòng, ban, trung tâm;',
+        'Lưu: VT.',
+      ]),
+    /** The province's own target decision, if any: "Quyết định số 422/QĐ-UBND ngày 26/02/2025 của Chủ tịch UBND tỉnh". */
+    targetDecision: z.string().min(1).optional(),
+    /** Who units contact about their figures (in every e-mail): "Phòng Kiểm soát TTHC, ĐT 0251 3822 xxx, kstthc@dongnai.gov.vn". */
+    contact: z.string().min(1).optional(),
+    /** Units report back within this many days (an e-mail says by which date), and where. */
+    replyByDays: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be 1 or more')
+      .max(60, 'must be 60 or less')
+      .optional(),
+    reportTo: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const fileSchema = z
   .object({
     province: z
@@ -255,6 +308,7 @@ export const fileSchema = z
       .strict()
       .default({ contact: 'https://github.com/chiso766/chiso766', timeoutMs: 45000 }),
     provincial: provincialSchema.optional(),
+    bulletin: bulletinSchema.default(bulletinSchema.parse({})),
   })
   .strict();
 
@@ -262,4 +316,5 @@ export type FileConfig = z.infer<typeof fileSchema>;
 export type RulesConfig = z.infer<typeof rulesSchema>;
 export type FloorRuleConfig = z.infer<typeof floorRule>;
 export type ProvincialConfig = z.infer<typeof provincialSchema>;
+export type BulletinConfig = z.infer<typeof bulletinSchema>;
 export type RecipientConfig = z.infer<typeof recipientSchema>;

@@ -7,6 +7,8 @@ import type { DB } from '../db/types.ts';
 import { metricActivity } from '../domain/activity.ts';
 import { GROUP_CODES } from '../domain/metrics.ts';
 import { displayUnitName } from '../domain/names.ts';
+import type { UnitKind } from '../domain/units.ts';
+import { rankedAmong } from '../domain/vocabulary.ts';
 import { obsKey, type SnapshotView } from '../domain/observations.ts';
 import { activityIn } from '../rules/judged.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/read.ts';
@@ -34,6 +36,8 @@ export function rowsFor(
   prev: SnapshotView | undefined,
   thresholds: ReadonlyMap<string, number>,
   national?: { cur?: SnapshotView; prev?: SnapshotView },
+  /** Ranks among peers: the unit's kind and the kinds of the province's units. */
+  peers?: { kind: UnitKind; kinds: ReadonlyMap<string, UnitKind> },
 ): DigestRow[] {
   return ['TOTAL', ...GROUP_CODES].map((metric) => {
     const c = cur?.observations.get(obsKey(unit, metric));
@@ -43,18 +47,39 @@ export function rowsFor(
     // The province's own rank is its national rank.
     const nc = national?.cur?.observations.get(obsKey(unit, metric));
     const np = national?.prev?.observations.get(obsKey(unit, metric));
+    const usePeer = !national && peers !== undefined && peers.kind !== 'province';
+    const rank = national ? (nc?.rank ?? null) : usePeer ? (c?.peerRank ?? null) : (c?.rank ?? null);
+    const outOf = national
+      ? rankedOutOf(national.cur, metric, () => true, 'national')
+      : usePeer
+        ? rankedOutOf(cur, metric, (code) => peers!.kinds.get(code) === peers!.kind, peers!.kind)
+        : rankedOutOf(cur, metric, () => true, 'all');
     return {
       metric,
       current: c?.present ? c.score : null,
       previous: p?.present ? p.score : null,
       max: c?.maxScore ?? p?.maxScore ?? null,
       threshold: thresholds.get(metric) ?? null,
-      rank: national ? (nc?.rank ?? null) : (c?.rank ?? null),
-      previousRank: national ? (np?.rank ?? null) : (p?.rank ?? null),
+      rank,
+      previousRank: national ? (np?.rank ?? null) : usePeer ? (p?.peerRank ?? null) : (p?.rank ?? null),
+      outOf: rank === null ? null : outOf,
       noActivity: !national && inactive(cur),
       previousNoActivity: !national && inactive(prev),
     };
   });
+}
+
+/** "20 sở, ban, ngành": how many units of the kind were ranked on this metric (units with activity). */
+function rankedOutOf(
+  view: SnapshotView | undefined,
+  metric: string,
+  among: (code: string) => boolean,
+  kind: UnitKind | 'national' | 'all',
+): string | null {
+  if (!view) return null;
+  let n = 0;
+  for (const o of view.observations.values()) if (o.metric === metric && o.rank !== null && among(o.unitCode)) n++;
+  return n ? rankedAmong(n, kind) : null;
 }
 
 export async function loadFigures(db: Kysely<DB>, captureId: number, unitCodes: readonly string[]): Promise<Figures> {
@@ -72,9 +97,17 @@ export async function loadFigures(db: Kysely<DB>, captureId: number, unitCodes: 
         .execute()
     : [];
   const info = new Map(unitRows.map((u) => [u.code, u]));
+  const provinces = [...new Set(unitRows.map((u) => u.province_code))];
+  const kinds = new Map<string, UnitKind>(
+    provinces.length
+      ? (await db.selectFrom('units').select(['code', 'kind']).where('province_code', 'in', provinces).execute()).map(
+          (u) => [u.code, u.kind],
+        )
+      : [],
+  );
   const byProvince = new Map<string, ProvinceFigures>();
   const nationalOf = new Map<string, ProvinceFigures>();
-  for (const province of new Set(unitRows.map((u) => u.province_code))) {
+  for (const province of provinces) {
     const cur = await resolveData(
       db,
       snaps.find((s) => s.scope === province),
@@ -116,7 +149,20 @@ export async function loadFigures(db: Kysely<DB>, captureId: number, unitCodes: 
           .filter((a) => a.threshold !== null && a.metric && (a.rule === 'floor' || a.rule === 'target'))
           .map((a) => [a.metric!, a.threshold!]),
       );
-      const rows = rowsFor(code, data?.cur, data?.prev, thresholds, nat ? { cur: nat.cur, prev: nat.prev } : undefined);
+      const rows = rowsFor(
+        code,
+        data?.cur,
+        data?.prev,
+        thresholds,
+        nat ? { cur: nat.cur, prev: nat.prev } : undefined,
+        u ? { kind: u.kind, kinds } : undefined,
+      );
+      for (const a of alerts)
+        if (a.rule === 'rankDrop')
+          a.outOf =
+            a.rankScope === 'peer' && u
+              ? rankedOutOf(data?.cur, 'TOTAL', (c) => kinds.get(c) === u.kind, u.kind)
+              : rankedOutOf(data?.cur, 'TOTAL', (c) => c !== u?.province_code, 'all');
       // A resolved alert keeps the figure that last broke the rule: show this week's instead.
       for (const a of alerts)
         if (a.event === 'resolved' && a.metric) a.value = rows.find((r) => r.metric === a.metric)?.current ?? a.value;

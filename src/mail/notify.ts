@@ -18,7 +18,10 @@ import { loadFigures, type Figures } from './figures.ts';
 import { pendingOf, writeOutbox } from './outbox.ts';
 import { routeDigests, type DigestGroup } from './route.ts';
 import { selectDigestItems, toDigestAlert, type AlertNews } from './select.ts';
-import { renderDigest, renderOpsDigest, type AlertEventKind } from './templates.ts';
+import { renderDigest, renderOpsDigest, type AlertEventKind, type DigestModel } from './templates.ts';
+import { resolveFrame, senderName } from '../report/frame.ts';
+import { viDate, weekLabel } from '../domain/format.ts';
+import { cycleStateLabel } from '../domain/vocabulary.ts';
 
 export async function queueDigests(
   db: Kysely<DB>,
@@ -72,6 +75,10 @@ export async function queueDigests(
   return pendingOf(db, cycle.id, outboxIds);
 }
 
+function capitalize(s: string): string {
+  return s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+}
+
 /** The province named in the digests' first sentence (or "the provinces watched" in national mode). */
 async function provinceTitle(db: Kysely<DB>, cycle: Cycle): Promise<string> {
   if (cycle.provinces.includes(',')) return 'các tỉnh, thành phố theo dõi';
@@ -79,10 +86,25 @@ async function provinceTitle(db: Kysely<DB>, cycle: Cycle): Promise<string> {
   return row ? displayUnitName(row.name) : cycle.provinces;
 }
 
-function digestModel(config: Config, cycle: Cycle, provinceName: string, figures: Figures, g: DigestGroup) {
+function digestModel(
+  config: Config,
+  cycle: Cycle,
+  provinceName: string,
+  figures: Figures,
+  g: DigestGroup,
+): DigestModel {
   const period = parsePeriodKey(cycle.period_key);
   const times = figures.timesOf(g.units[0]!.code);
+  const b = config.bulletin;
+  const sender = senderName(resolveFrame(b, figures.provinceOf(g.units[0]!.code) ?? cycle.provinces.split(',')[0]!));
+  const ops = config.ops.emails;
   return {
+    sender,
+    contact: b.contact ?? (ops.length ? `bộ phận vận hành, thư điện tử ${ops.join(', ')}` : null),
+    replyBy: b.replyByDays
+      ? viDate(new Date(cycle.as_of.getTime() + b.replyByDays * 86_400_000), config.schedule.timezone)
+      : null,
+    reportTo: b.reportTo ?? null,
     provinceName,
     week: cycle.week,
     periodLabel: period ? periodLabel(period) : cycle.period_key,
@@ -105,18 +127,29 @@ async function queueOpsDigest(
 ): Promise<{ id: number; alertIds: number[] } | null> {
   if (config.ops.emails.length === 0 || (sourceNews.length === 0 && notes.length === 0)) return null;
   const problems = await failedAnswersOfCycle(db, cycle.id);
-  const open = sourceNews.filter((e) => e.event !== 'resolved').length;
+  const open = sourceNews.filter((e) => e.event !== 'resolved' && e.kind === 'source').length;
   const summaryLine =
     problems || open
-      ? `Chu kỳ ${cycle.week} (${cycle.key}): ${problems} phản hồi lỗi từ cổng, ${open} sự cố nguồn dữ liệu, trạng thái ${cycle.state}.`
+      ? `${capitalize(weekLabel(cycle.week))}: ${problems} phản hồi lỗi từ cổng, ${open} sự cố nguồn dữ liệu; lần thu thập ${cycleStateLabel(cycle.state)}.`
       : null;
+  const codes = [...new Set(sourceNews.map((e) => e.unit_code).filter((c): c is string => !!c))];
+  const names = new Map(
+    codes.length
+      ? (await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute()).map((u) => [
+          u.code,
+          displayUnitName(u.name),
+        ])
+      : [],
+  );
   const mail = renderOpsDigest({
     week: cycle.week,
     timezone: config.schedule.timezone,
     summaryLine,
     alerts: sourceNews.map((e) => ({
       ...toDigestAlert(e, e.event as AlertEventKind),
+      kind: e.kind,
       unitCode: e.unit_code,
+      unitName: e.unit_code ? (names.get(e.unit_code) ?? e.unit_code) : null,
       detail: e.message,
     })),
     notes: [...notes],

@@ -75,8 +75,7 @@ export async function endMailOutage(db: Kysely<DB>, config: Config, cycle: Cycle
     subject: `[Chỉ số 766] Vận hành: máy chủ thư đã hoạt động trở lại (${to})`,
     lines: [
       `Máy chủ thư không nhận thư từ ${from} đến ${to} (giờ Việt Nam).`,
-      'Các thư đến hạn gửi trong thời gian đó đã được chiso766 tự động gửi lại, mỗi thư một lần.',
-      'Kiểm tra danh sách thư: chiso766 mail list.',
+      'Các thư đến hạn gửi trong thời gian đó đã được hệ thống tự động gửi lại, mỗi thư một lần; không cần thao tác.',
     ],
   });
   const recipients = config.ops.emails.map((e) => e.toLowerCase());

@@ -26,7 +26,7 @@ export function routeDigests(
     let who = addresseesFor(unit.code, directory, today);
     let note: string | null = null;
     if (!who) {
-      note = `Không có người nhận cho ${unit.code} (${unit.name}) — no recipient for ${unit.code}: thư được gửi cho bộ phận vận hành; thêm người nhận trong chiso766.yaml (recipients) hoặc units import-recipients.`;
+      note = `Chưa có người nhận thư của ${unit.name} (${unit.code}): thư này được gửi cho bộ phận vận hành; đề nghị bổ sung địa chỉ thư của đơn vị vào danh sách người nhận.`;
       if (opsEmails.length === 0) {
         opsNotes.push(note);
         continue;

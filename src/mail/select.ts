@@ -6,7 +6,8 @@
  */
 import type { Alert } from '../db/types.ts';
 import { weeksBetween } from '../domain/periods.ts';
-import type { AlertEventKind, DigestAlert } from './templates.ts';
+import { RECONCILIATION_PAIRS } from '../rules/reconciliation.ts';
+import type { AlertEventKind, DigestAlert, DiscrepancyFigures } from './templates.ts';
 
 const UNIT_KINDS: readonly string[] = ['indicator', 'discrepancy'];
 
@@ -36,6 +37,29 @@ export function toDigestAlert(
     threshold: a.threshold,
     maxScore,
     message: a.message,
+    discrepancy: a.rule === 'reconciliation' ? discrepancyOf(a.metric, a.evidence) : null,
+    rankScope:
+      a.evidence.scope === 'peer' || a.evidence.scope === 'province' || a.evidence.scope === 'national'
+        ? a.evidence.scope
+        : null,
+  };
+}
+
+/** Both figures of a discrepancy, from the evidence the reconciliation stored. */
+function discrepancyOf(metric: string | null, e: Record<string, unknown>): DiscrepancyFigures | null {
+  const pair = RECONCILIATION_PAIRS.find((p) => p.provincial === metric);
+  if (!pair) return null;
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const at = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
+  return {
+    label: pair.label,
+    unit: pair.unit,
+    provincial: num(e.provincial),
+    national: num(e.national),
+    gap: num(e.gap),
+    gapPoints: num(e.gapPoints),
+    provincialAt: at(e.provincialCapturedAt),
+    nationalAt: at(e.nationalCapturedAt),
   };
 }
 

@@ -5,8 +5,10 @@
  */
 import { GROUP_CODES, isGroupCode, metricDef, WHAT_TO_CHECK, type GroupCode } from '../domain/metrics.ts';
 import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
-import { viDateTime, viNumber, weekLabel } from '../domain/format.ts';
+import { viDateTime, viInteger, viNumber, weekLabel } from '../domain/format.ts';
+import { endpointLabel, ruleLabel } from '../domain/vocabulary.ts';
 import { escapeHtml, metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
+import { RECONCILIATION_PAIRS } from '../rules/reconciliation.ts';
 
 export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'repeat';
 
@@ -21,6 +23,23 @@ export interface DigestAlert {
   threshold: number | null;
   maxScore: number | null;
   message: string;
+  /** Rank alerts: what the rank is out of ("20 sở, ban, ngành"). */
+  outOf?: string | null;
+  /** Rank alerts: ranked among peers of the same kind, all units of the province, or the 34 provinces. */
+  rankScope?: 'peer' | 'province' | 'national' | null;
+  /** Discrepancy alerts: both figures, their capture times and the gap. */
+  discrepancy?: DiscrepancyFigures | null;
+}
+
+export interface DiscrepancyFigures {
+  label: string;
+  unit: '%' | 'hồ sơ';
+  provincial: number | null;
+  national: number | null;
+  gap: number | null;
+  gapPoints: number | null;
+  provincialAt: Date | null;
+  nationalAt: Date | null;
 }
 
 export interface DigestRow {
@@ -31,6 +50,8 @@ export interface DigestRow {
   threshold: number | null;
   rank: number | null;
   previousRank: number | null;
+  /** What the rank is out of: "20 sở, ban, ngành", "34 tỉnh, thành phố". */
+  outOf?: string | null;
   /** Nothing happened in this group (or, for TOTAL, in the unit) this period: "không phát sinh". */
   noActivity?: boolean;
   previousNoActivity?: boolean;
@@ -51,8 +72,15 @@ export interface DigestModel {
   previousCapturedAt: Date | null;
   timezone: string;
   portalUrl: string;
+  /** The sending office, in a sentence: "Văn phòng UBND tỉnh Đồng Nai". */
+  sender: string;
+  /** Whom units contact about their figures. */
+  contact: string | null;
+  /** Report back by this date (dd/mm/yyyy), and where. */
+  replyBy: string | null;
+  reportTo: string | null;
   units: DigestUnit[];
-  /** Lines for the reader, e.g. "no recipient for H19.12 …" in the ops copy. */
+  /** Lines for the reader, e.g. "Chưa có người nhận thư của …" in the ops copy. */
   notes: string[];
 }
 
@@ -60,7 +88,7 @@ export interface OpsDigestModel {
   week: string;
   timezone: string;
   summaryLine: string | null;
-  alerts: (DigestAlert & { unitCode: string | null; detail: string })[];
+  alerts: (DigestAlert & { kind: string; unitCode: string | null; unitName?: string | null; detail: string })[];
   notes: string[];
 }
 
@@ -85,29 +113,50 @@ function cellOf(value: number | null, max: number | null, noActivity: boolean | 
   return scoreOf(value, max);
 }
 
-/** One short clause for subjects and lists: `tổng điểm 48,15/100 — dưới ngưỡng 50`. */
+/** `45,10 → 41,25/100` — the figure before and after (just after when there is no before). */
+function beforeAfter(a: DigestAlert): string {
+  if (a.previous === null || a.value === null) return scoreOf(a.value, a.maxScore);
+  return `${viNumber(a.previous)} → ${scoreOf(a.value, a.maxScore)}`;
+}
+
+function figureOf(value: number | null, unit: '%' | 'hồ sơ'): string {
+  return unit === '%' ? `${viNumber(value)}%` : `${viInteger(value)} hồ sơ`;
+}
+
+/** `Tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,91%, Cổng quốc gia 57,01% — chênh lệch 42,90 điểm %` */
+export function discrepancyClause(d: DiscrepancyFigures): string {
+  const gap =
+    d.unit === '%' ? `${viNumber(d.gapPoints)} điểm %` : `${viInteger(d.gap === null ? null : Math.abs(d.gap))} hồ sơ`;
+  return `${d.label}: Cổng tỉnh ${figureOf(d.provincial, d.unit)}, Cổng quốc gia ${figureOf(d.national, d.unit)} — chênh lệch ${gap}`;
+}
+
+/** One short clause for subjects and lists: `tổng điểm 50,10 → 48,15/100 — dưới ngưỡng 50`. */
 export function headline(a: DigestAlert): string {
-  const label = lowerFirst(metricLabel(a.metric) || a.rule);
+  const label = lowerFirst(metricLabel(a.metric) || ruleLabel(a.rule));
   if (a.event === 'resolved') {
+    if (a.rule === 'reconciliation')
+      return `${lowerFirst(a.discrepancy?.label ?? label)} — số liệu Cổng tỉnh và Cổng quốc gia đã khớp trong ngưỡng cho phép`;
     return a.rule === 'floor' || a.rule === 'target'
       ? `${label} ${scoreOf(a.value, a.maxScore)} — đã trở lại trên ngưỡng`
       : `${label} — đã hết cảnh báo`;
   }
   switch (a.rule) {
     case 'floor':
-      return `${label} ${scoreOf(a.value, a.maxScore)} — dưới ngưỡng ${viPoints(a.threshold)}`;
+      return `${label} ${beforeAfter(a)} — dưới ngưỡng ${viPoints(a.threshold)}`;
     case 'weeklyDrop':
-      return `${label} ${scoreOf(a.value, a.maxScore)} — giảm ${viNumber(a.previous !== null && a.value !== null ? a.previous - a.value : null)} điểm so với tuần trước`;
+      return `${label} ${beforeAfter(a)} — giảm ${viNumber(a.previous !== null && a.value !== null ? a.previous - a.value : null)} điểm so với tuần trước`;
     case 'consecutiveDeclines':
-      return `${label} ${scoreOf(a.value, a.maxScore)} — giảm nhiều tuần liên tiếp`;
+      return `${label} ${beforeAfter(a)} — giảm nhiều tuần liên tiếp`;
     case 'rankDrop':
-      return `xếp hạng giảm từ ${a.previous} xuống ${a.value}`;
+      return `xếp hạng giảm từ ${a.previous} xuống ${a.value}${a.outOf ? `/${a.outOf}` : ''}`;
     case 'nationalRankDrop':
-      return `xếp hạng toàn quốc giảm từ ${a.previous} xuống ${a.value}/34`;
+      return `xếp hạng toàn quốc giảm từ ${a.previous} xuống ${a.value}/34 tỉnh, thành phố`;
     case 'target':
-      return `${label} ${scoreOf(a.value, a.maxScore)} — chưa đạt chỉ tiêu ${viPoints(a.threshold)}`;
+      return `${label} ${beforeAfter(a)} — chưa đạt chỉ tiêu ${viPoints(a.threshold)}`;
     case 'reconciliation':
-      return `${label}: số liệu Cổng tỉnh và Cổng quốc gia chênh lệch`;
+      return a.discrepancy
+        ? lowerFirst(discrepancyClause(a.discrepancy))
+        : `${label}: số liệu Cổng tỉnh và Cổng quốc gia chênh lệch`;
     case 'noActivity':
       return `${NO_ACTIVITY_LABEL.toLocaleLowerCase('vi')} trong kỳ — điểm không được đánh giá`;
     default:
@@ -173,13 +222,13 @@ function changeText(cur: number | null, prev: number | null): string {
 
 function rankText(r: DigestRow): string {
   if (r.rank === null) return '—';
-  if (r.previousRank === null || r.previousRank === r.rank) return String(r.rank);
-  return `${r.rank} (trước: ${r.previousRank})`;
+  const now = r.outOf ? `${r.rank}/${r.outOf}` : String(r.rank);
+  if (r.previousRank === null || r.previousRank === r.rank) return now;
+  return `${now} (trước: ${r.previousRank})`;
 }
 
-/** `Thanh toán trực tuyến (TTTT)` */
 function groupName(g: GroupCode): string {
-  return `${metricDef(g)!.short} (${g})`;
+  return metricDef(g)!.short;
 }
 
 /**
@@ -187,7 +236,7 @@ function groupName(g: GroupCode): string {
  * carried its fall — or, when none fell, the groups with the lowest share of their maximum (among
  * groups with activity: "không phát sinh" is nothing to fix).
  */
-function checks(u: DigestUnit): string[] {
+function checks(u: DigestUnit, tz: string): string[] {
   const groups = new Set<string>();
   for (const a of u.alerts)
     if (a.event !== 'resolved' && a.severity !== 'info' && a.metric)
@@ -207,7 +256,7 @@ function checks(u: DigestUnit): string[] {
     if (fallen.length) {
       const by = [...fallen].sort((a, b) => a.current! - a.previous! - (b.current! - b.previous!));
       out.push(
-        `Tổng điểm: giảm ở ${by.map((r) => `${metricDef(r.metric)!.short} (${viNumber(r.current! - r.previous!)})`).join(', ')} — xem các mục dưới`,
+        `Tổng điểm: giảm ở ${by.map((r) => `${metricDef(r.metric)!.short} (${viNumber(r.current! - r.previous!)})`).join(', ')} — xem các mục kiểm tra dưới đây`,
       );
     } else {
       const low = u.rows
@@ -221,6 +270,15 @@ function checks(u: DigestUnit): string[] {
     }
   }
   for (const g of GROUP_CODES) if (groups.has(g)) out.push(`${groupName(g)}: kiểm tra ${WHAT_TO_CHECK[g]}`);
+  for (const a of u.alerts) {
+    const d = a.discrepancy;
+    if (a.event === 'resolved' || !d) continue;
+    const at = (x: Date | null) => (x ? ` (thu thập lúc ${viDateTime(x, tz)})` : '');
+    const check = RECONCILIATION_PAIRS.find((p) => p.provincial === a.metric)?.check;
+    out.push(
+      `${d.label}: Cổng tỉnh ${figureOf(d.provincial, d.unit)}${at(d.provincialAt)}, Cổng quốc gia ${figureOf(d.national, d.unit)}${at(d.nationalAt)}${check ? ` — ${check}` : ''}`,
+    );
+  }
   return out;
 }
 
@@ -228,7 +286,7 @@ function alertLine(a: DigestAlert): string {
   return `${eventLabel(a)}${a.severity === 'critical' && a.event !== 'resolved' ? ' (nghiêm trọng)' : ''}: ${headline(a)}`;
 }
 
-function unitHtml(u: DigestUnit): string {
+function unitHtml(u: DigestUnit, tz: string): string {
   const alerts = u.alerts
     .map(
       (a) =>
@@ -238,12 +296,12 @@ function unitHtml(u: DigestUnit): string {
   const rows = u.rows
     .map(
       (r) =>
-        `<tr><td style="${CELL}">${escapeHtml(metricLabel(r.metric))}${r.metric === 'TOTAL' ? '' : ` <span style="color:#777777;">(${escapeHtml(r.metric)})</span>`}</td>` +
+        `<tr><td style="${CELL}">${escapeHtml(metricLabel(r.metric))}</td>` +
         `<td style="${NUM}">${escapeHtml(cellOf(r.current, r.max, r.noActivity, r.metric))}</td><td style="${NUM}">${escapeHtml(cellOf(r.previous, r.max, r.previousNoActivity, r.metric))}</td>` +
         `<td style="${NUM}">${r.noActivity || r.previousNoActivity ? '—' : changeHtml(r.current, r.previous)}</td><td style="${NUM}">${escapeHtml(r.threshold === null ? '—' : viPoints(r.threshold))}</td><td style="${NUM}">${escapeHtml(rankText(r))}</td></tr>`,
     )
     .join('');
-  const todo = checks(u)
+  const todo = checks(u, tz)
     .map((c) => `<li style="margin:2px 0;">${escapeHtml(c)}</li>`)
     .join('');
   return (
@@ -256,7 +314,7 @@ function unitHtml(u: DigestUnit): string {
   );
 }
 
-function unitText(u: DigestUnit): string {
+function unitText(u: DigestUnit, tz: string): string {
   const lines = [
     `${u.name} (${u.code})`,
     ...u.alerts.map((a) => `  - ${alertLine(a)}`),
@@ -267,7 +325,7 @@ function unitText(u: DigestUnit): string {
     lines.push(
       `  ${metricLabel(r.metric)} | ${cellOf(r.current, r.max, r.noActivity, r.metric)} | ${cellOf(r.previous, r.max, r.previousNoActivity, r.metric)} | ${r.noActivity || r.previousNoActivity ? '—' : changeText(r.current, r.previous)} | ${r.threshold === null ? '—' : viPoints(r.threshold)} | ${rankText(r)}`,
     );
-  const todo = checks(u);
+  const todo = checks(u, tz);
   if (todo.length) lines.push('', '  Cần kiểm tra:', ...todo.map((c) => `  - ${c}`));
   return lines.join('\n');
 }
@@ -279,35 +337,81 @@ function frame(title: string, body: string): string {
   );
 }
 
+/** "Kính gửi: Sở Tư pháp." — the units of this e-mail by name (a long list: "các đơn vị dưới đây"). */
+function addressees(m: DigestModel): string {
+  const names = m.units.map((u) => u.name);
+  return names.length <= 4 ? `${names.join('; ')}.` : 'Các đơn vị có tên dưới đây.';
+}
+
+/** The closing: what the unit is asked to do, by when, whom to contact, who sent it. */
+function closingLines(m: DigestModel): string[] {
+  const hasWork = m.units.some((u) => u.alerts.some((a) => a.event !== 'resolved' && a.severity !== 'info'));
+  const lines: string[] = [];
+  if (hasWork)
+    lines.push(
+      `Đề nghị ${m.units.length === 1 ? 'đơn vị' : 'các đơn vị'} rà soát, khắc phục các nội dung nêu trên${m.replyBy ? ` và báo cáo kết quả trước ngày ${m.replyBy}` : ''}${m.reportTo ? ` về ${m.reportTo}` : ''}.`,
+    );
+  if (m.contact) lines.push(`Đầu mối liên hệ về số liệu: ${m.contact}.`);
+  return lines;
+}
+
 export function renderDigest(m: DigestModel): RenderedMail {
   const subject = digestSubject(m);
   const captured = viDateTime(m.capturedAt, m.timezone);
   const previous = m.previousCapturedAt ? viDateTime(m.previousCapturedAt, m.timezone) : null;
-  const intro = `Kết quả Bộ chỉ số 766 (${m.periodLabel}) của ${m.provinceName} trên Cổng Dịch vụ công quốc gia, thu thập lúc ${captured}${previous ? `, so với lần thu thập ${previous}` : ''}.`;
-  const notes = m.notes.map((n) => `<p style="margin:4px 0;color:#8a5a00;">${escapeHtml(n)}</p>`).join('');
-  const footer = `Số liệu lấy từ <a href="${escapeHtml(m.portalUrl)}" style="color:#0b57d0;">${escapeHtml(m.portalUrl)}</a> (thời gian theo giờ Việt Nam). Thư gửi tự động bởi chiso766; vui lòng không trả lời thư này.`;
+  const greeting = `Kính gửi: ${addressees(m)}`;
+  const intro = `${m.sender} thông báo kết quả Bộ chỉ số 766 (${m.periodLabel}) của ${m.units.length === 1 ? 'đơn vị' : 'các đơn vị'} trên Cổng Dịch vụ công quốc gia, số liệu thu thập lúc ${captured}${previous ? `, so với lần thu thập lúc ${previous}` : ''}, như sau:`;
+  const closing = closingLines(m);
+  const auto = `Thư được gửi tự động từ hệ thống theo dõi Bộ chỉ số 766 của ${m.sender}; vui lòng không trả lời vào địa chỉ gửi thư này.`;
+  const footer = `Số liệu lấy từ ${m.portalUrl} (thời gian theo giờ Việt Nam). ${auto}`;
+  const P = 'margin:0 0 8px 0;';
   const html = frame(
     subject,
-    `<p style="margin:0 0 8px 0;">${escapeHtml(intro)}</p>${notes}${m.units.map(unitHtml).join('')}<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">${footer}</p>`,
+    `<p style="${P}font-weight:bold;">${escapeHtml(greeting)}</p>` +
+      `<p style="${P}">${escapeHtml(intro)}</p>` +
+      m.notes.map((n) => `<p style="margin:4px 0;color:#8a5a00;">${escapeHtml(n)}</p>`).join('') +
+      m.units.map((u) => unitHtml(u, m.timezone)).join('') +
+      closing.map((l) => `<p style="margin:12px 0 0 0;">${escapeHtml(l)}</p>`).join('') +
+      `<p style="margin:12px 0 0 0;font-weight:bold;">${escapeHtml(m.sender)}</p>` +
+      `<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">Số liệu lấy từ <a href="${escapeHtml(m.portalUrl)}" style="color:#0b57d0;">${escapeHtml(m.portalUrl)}</a> (thời gian theo giờ Việt Nam). ${escapeHtml(auto)}</p>`,
   );
   const text = [
+    greeting,
+    '',
     intro,
     ...m.notes,
     '',
-    ...m.units.map(unitText).join('\n\n').split('\n'),
+    ...m.units
+      .map((u) => unitText(u, m.timezone))
+      .join('\n\n')
+      .split('\n'),
     '',
-    `Số liệu lấy từ ${m.portalUrl} (giờ Việt Nam). Thư gửi tự động bởi chiso766; vui lòng không trả lời thư này.`,
+    ...closing,
+    '',
+    m.sender,
+    '',
+    footer,
   ].join('\n');
   return { subject, html, text: text + '\n' };
 }
 
 export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
-  const opened = m.alerts.filter((a) => a.event !== 'resolved').length;
-  const subject = `[Chỉ số 766] Vận hành: ${opened ? `${opened} sự cố nguồn dữ liệu` : 'đã khắc phục'}${m.notes.length ? `, ${m.notes.length} ghi chú` : ''} (${weekLabel(m.week)})`;
-  const items = m.alerts.map(
-    (a) =>
-      `${EVENT_LABEL[a.event]} — ${a.rule}${a.unitCode ? ` ${a.unitCode}` : ''}${a.metric ? ` ${a.metric}` : ''}: ${a.detail}`,
-  );
+  const faults = m.alerts.filter((a) => a.event !== 'resolved' && a.kind === 'source').length;
+  const gaps = m.alerts.filter((a) => a.event !== 'resolved' && a.kind === 'discrepancy').length;
+  const parts = [
+    ...(faults ? [`${faults} sự cố nguồn dữ liệu`] : []),
+    ...(gaps ? [`${gaps} chênh lệch số liệu Cổng tỉnh và Cổng quốc gia`] : []),
+    ...(m.notes.length ? [`${m.notes.length} ghi chú`] : []),
+  ];
+  const subject = `[Chỉ số 766] Vận hành: ${parts.length ? parts.join(', ') : 'các sự cố đã khắc phục'} (${weekLabel(m.week)})`;
+  const items = m.alerts.map((a) => {
+    const where = [a.unitName ?? a.unitCode, a.kind === 'source' ? endpointLabel(a.metric) : null]
+      .filter(Boolean)
+      .join(', ');
+    return `${EVENT_LABEL[a.event]} — ${ruleLabel(a.rule)}${where ? ` (${where})` : ''}: ${a.detail}`;
+  });
+  const footer =
+    'Xem chi tiết và chạy lại các việc lỗi trên trang vận hành (/ops) của hệ thống. Thời gian theo giờ Việt Nam.';
   const html = frame(
     subject,
     (m.summaryLine ? `<p style="margin:0 0 8px 0;font-weight:bold;">${escapeHtml(m.summaryLine)}</p>` : '') +
@@ -317,12 +421,14 @@ export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
       (m.notes.length
         ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Ghi chú</p><ul style="margin:0 0 8px 18px;padding:0;">${m.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
         : '') +
-      `<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">chiso766 — xem thêm: <code>chiso766 alerts --state open</code>, <code>chiso766 jobs failed</code>.</p>`,
+      `<p style="margin:16px 0 0 0;font-size:12px;color:#555555;">${escapeHtml(footer)}</p>`,
   );
   const text = [
     ...(m.summaryLine ? [m.summaryLine, ''] : []),
     ...items.map((i) => `- ${i}`),
     ...(m.notes.length ? ['', 'Ghi chú:', ...m.notes.map((n) => `- ${n}`)] : []),
+    '',
+    footer,
     '',
   ].join('\n');
   return { subject, html, text };

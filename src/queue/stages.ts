@@ -266,7 +266,7 @@ function mailGaveUpFinding(outboxId: number, response: string | null, why: strin
     value: null,
     previous: null,
     threshold: null,
-    message: `Thư số ${outboxId} chưa gửi được: ${why} (${response ?? 'không rõ lỗi'}). Kiểm tra địa chỉ người nhận và máy chủ thư, rồi chạy \`chiso766 mail resend ${outboxId}\`.`,
+    message: `Thư số ${outboxId} chưa gửi được: ${why} (${response ?? 'không rõ lỗi'}). Đề nghị kiểm tra địa chỉ người nhận và máy chủ thư, rồi gửi lại thư số ${outboxId}.`,
     evidence: { outboxId, response },
   };
 }

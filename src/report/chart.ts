@@ -18,7 +18,7 @@ const COLORS: Record<string, string> = {
 };
 
 export function trendSvg(m: BulletinModel, width = 640, height = 260): string {
-  const pad = { left: 40, right: 120, top: 16, bottom: 36 };
+  const pad = { left: 40, right: 175, top: 16, bottom: 36 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
   const points = m.trend;
@@ -59,7 +59,7 @@ export function trendSvg(m: BulletinModel, width = 640, height = 260): string {
     const ly = pad.top + 12 + li * 16;
     parts.push(
       `<line x1="${pad.left + w + 12}" y1="${ly - 4}" x2="${pad.left + w + 30}" y2="${ly - 4}" stroke="${COLORS[code]}" stroke-width="${width2}"/>`,
-      `<text x="${pad.left + w + 36}" y="${ly}" fill="#222222">${code === 'TOTAL' ? 'Tổng' : code}</text>`,
+      `<text x="${pad.left + w + 36}" y="${ly}" fill="#222222">${escapeHtml(code === 'TOTAL' ? 'Tổng điểm' : metricDef(code)!.short)}</text>`,
     );
   });
   parts.push(`<text x="${pad.left}" y="${height - 2}" fill="#555555">% điểm tối đa</text>`, '</svg>');

@@ -10,6 +10,7 @@ import { parsePeriodKey, periodLabel } from '../domain/periods.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/read.ts';
 import { reconciliationForReport } from './reconciliation.ts';
 import type { BulletinAlertInput, BulletinInput } from './model.ts';
+import { resolveFrame } from './frame.ts';
 import { InputError } from '../domain/errors.ts';
 
 export class ReportInputError extends InputError {}
@@ -73,14 +74,36 @@ export async function reportCycle(
   which: 'latest' | number,
   province?: string,
 ): Promise<{ cycle: Cycle; snapshot: Snapshot; province: string }> {
-  const p = province ?? config.provinces[0];
-  if (!p) throw new ReportInputError('no province configured: set `province` in chiso766.yaml');
+  const p = await reportProvince(db, config, province);
   return { ...(await findCycle(db, which, p)), province: p };
 }
 
+/**
+ * The province a report is about: `--province`, else the first configured, else the province of
+ * the stored cycles (a data folder read without its config, e.g. the demo's).
+ */
+export async function reportProvince(db: Kysely<DB>, config: Config, explicit?: string): Promise<string> {
+  const p = explicit ?? config.provinces[0];
+  if (p) return p;
+  const latest = await db
+    .selectFrom('cycles')
+    .select('provinces')
+    .where('source', '=', 'dvcqg')
+    .orderBy('as_of', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!latest)
+    throw new ReportInputError('no province configured and no cycle stored yet: set `province` in chiso766.yaml');
+  const stored = latest.provinces.split(',');
+  if (stored.length > 1)
+    throw new ReportInputError(
+      `the stored cycles cover ${stored.length} provinces (${stored.slice(0, 5).join(', ')}…): choose one with --province`,
+    );
+  return stored[0]!;
+}
+
 export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: ReportOptions): Promise<BulletinInput> {
-  const province = opts.province ?? config.provinces[0];
-  if (!province) throw new ReportInputError('no province configured: set `province` in chiso766.yaml');
+  const province = await reportProvince(db, config, opts.province);
   const { cycle, snapshot: current } = await findCycle(db, opts.cycle, province);
   const period = parsePeriodKey(current.period_key);
   let previous: Snapshot | null;
@@ -140,6 +163,7 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
   const alerts = await alertsOfCycle(db, cycle.id, province);
   const nationalMeta = (nationalCurrent?.meta ?? null) as { nationalScore?: unknown } | null;
   return {
+    frame: resolveFrame(config.bulletin, province),
     province: { code: province, name: provinceRow?.name ?? province },
     periodLabel: period ? periodLabel(period) : current.period_key,
     timezone: config.schedule.timezone,

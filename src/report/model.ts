@@ -9,6 +9,8 @@ import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.t
 import { compareUnitCodes, delta, round2, viCollator, viNumber } from '../domain/format.ts';
 import { displayUnitName } from '../domain/names.ts';
 import { scoreOf, viPoints } from '../domain/wording.ts';
+import { provinceTitle } from '../domain/vocabulary.ts';
+import type { NoticeFrame } from './frame.ts';
 import { competitionRanks } from '../domain/ranking.ts';
 import { activityIn, judge } from '../rules/judged.ts';
 import type { UnitKind } from '../domain/units.ts';
@@ -31,6 +33,8 @@ export const DIRECTIVE_METRICS = [
 ] as const;
 
 export interface BulletinInput {
+  /** The notice's frame (issuing office, signer, recipients…). */
+  frame: NoticeFrame;
   province: { code: string; name: string };
   periodLabel: string;
   timezone: string;
@@ -82,6 +86,8 @@ export interface BulletinAlertRow {
 export interface BulletinReconciliation {
   /** When no provincial source is configured, the section says so. */
   configured: boolean;
+  /** Gaps above this many points (or % of the larger count) are reported. */
+  tolerancePoints: number;
   provincialCapturedAt: Date | null;
   rows: {
     unitCode: string;
@@ -131,6 +137,9 @@ export interface UnitRankRow {
 export interface BulletinModel {
   title: string;
   province: { code: string; name: string };
+  /** `tỉnh Đồng Nai` (in sentences). */
+  provinceTitle: string;
+  frame: NoticeFrame;
   periodLabel: string;
   timezone: string;
   generatedAt: Date;
@@ -249,6 +258,8 @@ export function alertNow(a: BulletinAlertInput, view: SnapshotView): string {
     case 'weeklyDrop':
     case 'consecutiveDeclines':
       return `${scoreOf(o?.score, o?.maxScore)} (trước: ${viNumber(a.previous)})`;
+    case 'reconciliation':
+      return `Cổng tỉnh ${viNumber(a.value)}, Cổng quốc gia ${viNumber(a.previous)}`;
     case 'rankDrop':
     case 'nationalRankDrop':
       return `hạng ${o?.rank ?? a.value ?? '—'} (trước: ${a.previous ?? '—'})`;
@@ -304,6 +315,8 @@ export function buildBulletin(input: BulletinInput): BulletinModel {
   return {
     title: `Kết quả Bộ chỉ số 766 của ${displayUnitName(input.province.name)} — ${input.periodLabel}`,
     province: { code: input.province.code, name: displayUnitName(input.province.name) },
+    provinceTitle: provinceTitle(input.province.code),
+    frame: input.frame,
     periodLabel: input.periodLabel,
     timezone: input.timezone,
     generatedAt: input.generatedAt,

@@ -9,6 +9,7 @@ import { provincialSnapshotsOfCycle } from '../alerts/evaluate.ts';
 import { reconcile, type ReconciliationRow } from '../rules/reconciliation.ts';
 import { loadViews } from '../snapshots/read.ts';
 import type { BulletinReconciliation } from './model.ts';
+import { displayUnitName } from '../domain/names.ts';
 
 export interface ReconciliationTable {
   configured: boolean;
@@ -32,9 +33,9 @@ export async function reconciliationTable(
     nationalCapturedAt: c.nationalSnapshot.captured_at.toISOString(),
     tolerancePoints: tolerance,
   };
-  if (!config.provincial) return { ...base, configured: false, provincialCapturedAt: null, rows: [] };
+  // Stored provincial figures are compared even when read without the config that fetched them.
   const prov = (await provincialSnapshotsOfCycle(db, c.cycleId, c.province))[0];
-  if (!prov) return { ...base, configured: true, provincialCapturedAt: null, rows: [] };
+  if (!prov) return { ...base, configured: Boolean(config.provincial), provincialCapturedAt: null, rows: [] };
   const views = await loadViews(db, [prov, c.nationalSnapshot]);
   const rows = reconcile(views.get(prov.id)!, views.get(c.nationalSnapshot.id)!, tolerance);
   const codes = [...new Set(rows.map((r) => r.unitCode))];
@@ -62,12 +63,13 @@ export async function reconciliationForReport(
   const t = await reconciliationTable(db, config, c);
   return {
     configured: t.configured,
+    tolerancePoints: t.tolerancePoints,
     provincialCapturedAt: t.provincialCapturedAt ? new Date(t.provincialCapturedAt) : null,
     rows: t.rows
       .filter((r) => r.status === 'ok' || r.status === 'outside')
       .map((r) => ({
         unitCode: r.unitCode,
-        unitName: r.unitName ?? r.unitCode,
+        unitName: r.unitName ? displayUnitName(r.unitName) : r.unitCode,
         metric: r.metric,
         label: r.label,
         provincial: r.provincial,

@@ -8,17 +8,18 @@ function twoDigits(n: number | null): string {
 
 export function rankSentence(m: BulletinModel): string {
   const at = viDate(m.currentAt, m.timezone);
-  const total = m.rank.total === null ? '' : ` đạt ${viNumber(m.rank.total)}/100 điểm,`;
+  const total = m.rank.total === null ? '' : `, đạt ${viNumber(m.rank.total)}/100 điểm`;
+  const who = `kết quả đánh giá Bộ chỉ số 766 của ${m.provinceTitle}`;
   if (m.rank.current === null)
-    return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} chưa có xếp hạng toàn quốc trong lần thu thập này.`;
-  const now = `xếp hạng ${twoDigits(m.rank.current)}/${m.rank.of} tỉnh, thành phố`;
+    return `Tính đến hết ngày ${at}, ${who}${total}, chưa có xếp hạng toàn quốc trong lần thu thập này.`;
+  const now = `đang xếp hạng ${twoDigits(m.rank.current)}/${m.rank.of} tỉnh, thành phố`;
   if (m.rank.previous === null || m.previousAt === null)
-    return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} ${now}.`;
+    return `Tính đến hết ngày ${at}, ${who}${total}, ${now}. Cụ thể:`;
   const before = viDate(m.previousAt, m.timezone);
   const change = m.rank.change!;
   const how =
     change > 0 ? `tăng ${viCount(change)} bậc` : change < 0 ? `giảm ${viCount(-change)} bậc` : 'giữ nguyên thứ hạng';
-  return `Tính đến ngày ${at}, Bộ chỉ số 766 của ${m.province.name}${total} ${now}, ${how} so với ngày ${before} (xếp hạng ${twoDigits(m.rank.previous)}/${m.rank.of}).`;
+  return `Tính đến hết ngày ${at}, ${who}${total}, ${now}, ${how} so với kết quả đánh giá ngày ${before} (xếp hạng ${twoDigits(m.rank.previous)}/${m.rank.of}). Cụ thể:`;
 }
 
 function item(r: ValueRow, withChange: boolean): string {
@@ -44,6 +45,8 @@ export function trendSentences(m: BulletinModel): string[] {
     );
   }
   if (m.previousAt === null) out.unshift('Đây là lần thu thập đầu tiên của kỳ: chưa có số liệu để so sánh.');
+  // The notice says so when nothing fell (the reader should not have to count the other lines).
+  else if (m.lists.fell.length === 0) out.unshift('Không có chỉ số giảm.');
   return out;
 }
 

@@ -1,48 +1,56 @@
 /**
- * `export --format xlsx`: one sheet per unit kind (provinces, departments, communes), numbers as
- * numbers, a frozen header row, column widths that fit Vietnamese names.
+ * `export --format xlsx --layout long`: every observation as one row, one sheet per unit kind —
+ * for pivot tables. Same conventions as the notice workbook (`sheets.ts`): Vietnamese names for
+ * unit kinds and metrics (the code kept in its own column for formulas), capture time as a date
+ * cell in Vietnam time, numbers as numbers, autofilter, frozen header, A4 landscape.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { metricLabel } from '../domain/wording.ts';
+import { UNIT_KIND_LABEL } from '../domain/vocabulary.ts';
+import type { UnitKind } from '../domain/units.ts';
 import type { ExportRow } from '../snapshots/export.ts';
+import { addTableSheet, excelLocalDate, newWorkbook } from './sheets.ts';
 
-const SHEETS: { kind: ExportRow['unit_kind']; title: string }[] = [
-  { kind: 'province', title: 'Tỉnh, thành phố' },
-  { kind: 'department', title: 'Sở, ban, ngành' },
-  { kind: 'commune', title: 'Xã, phường' },
-];
+const KINDS: readonly UnitKind[] = ['province', 'department', 'commune'];
 
-const COLUMNS: { header: string; key: keyof ExportRow; width: number; numFmt?: string }[] = [
-  { header: 'Thời điểm thu thập', key: 'captured_at', width: 22 },
-  { header: 'Mã đơn vị', key: 'unit_code', width: 11 },
-  { header: 'Tên đơn vị', key: 'unit_name', width: 48 },
-  { header: 'Loại', key: 'unit_kind', width: 11 },
-  { header: 'Chỉ số', key: 'metric', width: 34 },
-  { header: 'Điểm', key: 'score', width: 9, numFmt: '0.00' },
-  { header: 'Điểm tối đa', key: 'max_score', width: 11, numFmt: '0.##' },
-  { header: 'Tỷ lệ (%)', key: 'ratio', width: 10, numFmt: '0.00' },
-  { header: 'Tử số', key: 'numerator', width: 11, numFmt: '#,##0' },
-  { header: 'Mẫu số', key: 'denominator', width: 11, numFmt: '#,##0' },
-  { header: 'Xếp hạng', key: 'rank', width: 9 },
-];
-
-export async function buildXlsx(rows: readonly ExportRow[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'chiso766';
-  for (const sheetDef of SHEETS) {
-    const ws = wb.addWorksheet(sheetDef.title, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = COLUMNS.map((c) => ({
-      header: c.header,
-      key: c.key,
-      width: c.width,
-      style: c.numFmt ? { numFmt: c.numFmt } : {},
-    }));
-    ws.getRow(1).font = { bold: true };
-    for (const r of rows.filter((x) => x.unit_kind === sheetDef.kind)) ws.addRow({ ...r });
+export async function buildLongWorkbook(rows: readonly ExportRow[], tz: string): Promise<Buffer> {
+  const wb = await newWorkbook();
+  wb.creator = 'Bộ chỉ số 766';
+  for (const kind of KINDS) {
+    addTableSheet(
+      wb,
+      UNIT_KIND_LABEL[kind],
+      [
+        { header: 'Thời điểm thu thập', width: 17, numFmt: 'dd/mm/yyyy hh:mm' },
+        { header: 'Mã đơn vị', width: 11 },
+        { header: 'Tên đơn vị', width: 46 },
+        { header: 'Loại đơn vị', width: 16 },
+        { header: 'Chỉ số', width: 40 },
+        { header: 'Mã chỉ số', width: 14 },
+        { header: 'Điểm', width: 9, numFmt: '0.00' },
+        { header: 'Điểm tối đa', width: 10, numFmt: '0.##' },
+        { header: 'Tỷ lệ (%)', width: 10, numFmt: '0.00' },
+        { header: 'Tử số', width: 11, numFmt: '#,##0' },
+        { header: 'Mẫu số', width: 11, numFmt: '#,##0' },
+        { header: 'Xếp hạng', width: 9 },
+      ],
+      rows
+        .filter((r) => r.unit_kind === kind)
+        .map((r) => [
+          excelLocalDate(new Date(r.captured_at), tz),
+          r.unit_code,
+          r.unit_name,
+          UNIT_KIND_LABEL[kind],
+          metricLabel(r.metric),
+          r.metric,
+          r.score,
+          r.max_score,
+          r.ratio,
+          r.numerator,
+          r.denominator,
+          r.rank,
+        ]),
+    );
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-export async function writeXlsx(rows: readonly ExportRow[], file: string): Promise<void> {
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(file, await buildXlsx(rows));
 }

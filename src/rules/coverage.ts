@@ -3,6 +3,8 @@
  * missing now, or a metric recorded as missing for a unit (absent from its endpoint).
  */
 import { HEADLINE_METRICS } from '../domain/metrics.ts';
+import { provinceTitle } from '../domain/vocabulary.ts';
+import { metricLabel } from '../domain/wording.ts';
 import { evidence } from './evidence.ts';
 import { type RuleInput } from './types.ts';
 import { unitsOf } from '../domain/observations.ts';
@@ -19,8 +21,11 @@ export function coverageFindings(input: RuleInput): Finding[] {
   if (vanished.length === 0 && missingMetrics.length === 0) return [];
   const parts: string[] = [];
   if (vanished.length)
-    parts.push(`${vanished.length} unit(s) present in the previous capture are missing now: ${vanished.join(', ')}`);
-  if (missingMetrics.length) parts.push(`figures missing from their endpoint: ${missingMetrics.join(', ')}`);
+    parts.push(
+      `${vanished.length} đơn vị có trong lần thu thập trước nhưng không có trong lần này: ${vanished.join(', ')}`,
+    );
+  const named = missingMetrics.map((m) => `${m.split(' ')[0]} (${metricLabel(m.split(' ')[1]!)})`);
+  if (named.length) parts.push(`Cổng không trả về số liệu: ${named.join(', ')}`);
   return [
     {
       rule: 'source.coverage',
@@ -33,7 +38,7 @@ export function coverageFindings(input: RuleInput): Finding[] {
       value: vanished.length + missingMetrics.length,
       previous: null,
       threshold: null,
-      message: `coverage drop in ${input.province}: ${parts.join('; ')}`,
+      message: `Thiếu số liệu của ${provinceTitle(input.province)}: ${parts.join('; ')}.`,
       evidence: evidence(input, { vanishedUnits: vanished, missingMetrics }),
     },
   ];

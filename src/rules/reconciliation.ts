@@ -17,6 +17,8 @@ export interface ReconciliationPair {
   nationalField: Field;
   unit: '%' | 'hồ sơ';
   label: string;
+  /** What a unit checks when the two portals disagree (in its e-mail). */
+  check: string;
 }
 
 export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
@@ -29,6 +31,8 @@ export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
     nationalField: 'ratio',
     unit: '%',
     label: 'Tỷ lệ số hóa hồ sơ',
+    check:
+      'đối soát việc số hóa hồ sơ, kết quả giải quyết trên Hệ thống giải quyết TTHC của tỉnh và việc đồng bộ trạng thái số hóa lên Cổng DVCQG',
   },
   // Dossiers received locally ↔ DVCQG totalReceived (dvc-progress-tree): the difference is the
   // count of dossiers not synced to the national portal (what DOSSIER_SYNC measures).
@@ -39,6 +43,8 @@ export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
     nationalField: 'denominator',
     unit: 'hồ sơ',
     label: 'Số hồ sơ tiếp nhận',
+    check:
+      'đối soát danh sách hồ sơ tiếp nhận trên Hệ thống giải quyết TTHC của tỉnh với Cổng DVCQG, đồng bộ các hồ sơ còn thiếu',
   },
   // Online payment share ↔ payment ratio A of the TTTT formula (paid online / with a fee).
   {
@@ -48,6 +54,8 @@ export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
     nationalField: 'ratio',
     unit: '%',
     label: 'Tỷ lệ thanh toán trực tuyến',
+    check:
+      'đối soát các hồ sơ có phí, lệ phí đã thanh toán trực tuyến và việc đồng bộ thông tin thanh toán lên Cổng DVCQG',
   },
   // Online submission share ↔ channelOnlineSum / channelTotalSum (province level only at DVCQG).
   {
@@ -57,6 +65,7 @@ export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
     nationalField: 'ratio',
     unit: '%',
     label: 'Tỷ lệ hồ sơ nộp trực tuyến',
+    check: 'đối soát kênh tiếp nhận (trực tuyến, trực tiếp) của hồ sơ trên Hệ thống tỉnh và trên Cổng DVCQG',
   },
   // Overdue dossiers ↔ DVCQG totalOverdue.
   {
@@ -66,6 +75,7 @@ export const RECONCILIATION_PAIRS: readonly ReconciliationPair[] = [
     nationalField: 'numerator',
     unit: 'hồ sơ',
     label: 'Số hồ sơ trễ hạn',
+    check: 'đối soát danh sách hồ sơ trễ hạn và trạng thái xử lý được đồng bộ lên Cổng DVCQG',
   },
 ];
 
@@ -161,7 +171,7 @@ export function reconciliationFindings(
       message:
         r.unit === '%'
           ? `${r.label}: Cổng tỉnh ${viNumber(r.provincial)}%, Cổng quốc gia ${viNumber(r.national)}% — chênh lệch ${viNumber(r.gapPoints)} điểm % (ngưỡng ${viNumber(c.tolerancePoints)})`
-          : `${r.label}: Cổng tỉnh ${viInteger(r.provincial)} hồ sơ, Cổng quốc gia ${viInteger(r.national)} hồ sơ — chênh lệch ${viInteger(r.gap)} hồ sơ (${viNumber(r.gapPoints)}%, ngưỡng ${viNumber(c.tolerancePoints)}%)`,
+          : `${r.label}: Cổng tỉnh ${viInteger(r.provincial)} hồ sơ, Cổng quốc gia ${viInteger(r.national)} hồ sơ — chênh lệch ${viInteger(r.gap === null ? null : Math.abs(r.gap))} hồ sơ (${viNumber(r.gapPoints)}%, ngưỡng ${viNumber(c.tolerancePoints)}%)`,
       evidence: {
         provincial: r.provincial,
         national: r.national,

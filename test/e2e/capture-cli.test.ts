@@ -59,8 +59,9 @@ describe('capture', () => {
     const csv = await runCli(['export', '--format', 'csv'], bench.env);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.split('\r\n');
+    // A byte-order mark first, so Excel reads the Vietnamese names as UTF-8.
     expect(lines[0]).toBe(
-      'captured_at,unit_code,unit_name,unit_kind,metric,score,max_score,ratio,numerator,denominator,rank',
+      '\uFEFFcaptured_at,unit_code,unit_name,unit_kind,metric,score,max_score,ratio,numerator,denominator,rank',
     );
     expect(lines).toContain(
       '2026-11-15T21:12:00.000Z,H19.08,Sở Tư pháp - thành phố Đồng Nai,department,TOTAL,69.7,100,69.7,,,10',

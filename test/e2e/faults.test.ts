@@ -272,7 +272,9 @@ describe('impossible figures are drift, not facts', () => {
       expect(drift).toEqual([
         expect.objectContaining({ kind: 'source', unit_code: 'H19', metric: endpoint, state: 'open' }),
       ]);
-      expect(drift[0]!.message).toMatch(detail);
+      // The technical detail is evidence (alerts --json, the ops UI); the message is Vietnamese.
+      expect(String(drift[0]!.evidence.detail)).toMatch(detail);
+      expect(drift[0]!.message).toMatch(/trả về có cấu trúc hoặc giá trị bất thường; dữ liệu gốc đã được lưu/);
       const raw = await bench.database.db
         .selectFrom('raw_payloads')
         .select(['outcome'])

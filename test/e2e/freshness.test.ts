@@ -84,7 +84,9 @@ describe('freshness gate', () => {
       .execute();
     expect(stale).toHaveLength(1);
     expect(stale[0]).toMatchObject({ kind: 'source', unit_code: 'H19', state: 'open' });
-    expect(stale[0]!.message).toMatch(/has not recalculated H19 since 2026-11-15T21:12:00/);
+    expect(stale[0]!.message).toMatch(
+      /Cổng chưa tính lại số liệu của tỉnh Đồng Nai kể từ lần thu thập lúc 16\/11\/2026 04:12/,
+    );
     const after = await bench.database.db.selectFrom('alerts').select('id').where('kind', '=', 'indicator').execute();
     expect(after).toHaveLength(before.length);
   });

@@ -75,12 +75,12 @@ describe('alert e-mails', () => {
     ]);
     const stp = m['kstthc@vpubnd.dongnai.gov.vn vanphong@stp.dongnai.gov.vn']!.parsed;
     expect(stp.subject).toBe(
-      '[Chỉ số 766] Sở Tư pháp: tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước (tuần 48/2026)',
+      '[Chỉ số 766] Sở Tư pháp: tổng điểm 69,70 → 63,95/100 — giảm 5,75 điểm so với tuần trước (tuần 48/2026)',
     );
     expect((stp.cc as { text: string }).text).toBe('kstthc@vpubnd.dongnai.gov.vn');
     expect(stp.text).toContain('Công khai, minh bạch | 8,65/18 | 14,56/18 | ▼ 5,91');
     expect(m['ops@stp.dongnai.gov.vn']!.parsed.text).toMatch(
-      /source\.coverage H19: coverage drop in H19: .*H19\.109 CLGQ/,
+      /Thiếu đơn vị hoặc số liệu \(.*\): Thiếu số liệu của tỉnh Đồng Nai: .*H19\.109 \(Dịch vụ công trực tuyến\)/,
     );
   });
 
@@ -100,13 +100,13 @@ describe('alert e-mails', () => {
       'xa-h19.111@dongnai.gov.vn',
     ]);
     expect(m['vp@sxd.dongnai.gov.vn']!.parsed.subject).toBe(
-      '[Chỉ số 766] Sở Xây dựng: tổng điểm 54,10/100 — giảm nhiều tuần liên tiếp (tuần 49/2026)',
+      '[Chỉ số 766] Sở Xây dựng: tổng điểm 55,20 → 54,10/100 — giảm nhiều tuần liên tiếp (tuần 49/2026)',
     );
     expect(m['vp@snnmt.dongnai.gov.vn']!.parsed.subject).toBe(
       '[Chỉ số 766] Sở Nông nghiệp và Môi trường: tổng điểm 51,90/100 — đã trở lại trên ngưỡng (tuần 49/2026)',
     );
     expect(m['xa-h19.111@dongnai.gov.vn']!.parsed.subject).toBe(
-      '[Chỉ số 766] UBND xã Bù Gia Mập: tổng điểm 49,20/100 — dưới ngưỡng 50 (tuần 49/2026)',
+      '[Chỉ số 766] UBND xã Bù Gia Mập: tổng điểm 56,35 → 49,20/100 — dưới ngưỡng 50 (tuần 49/2026)',
     );
     // Đắk Ơ's floor alert is only kept (inside the margin): no repeat before 4 weeks.
     expect(Object.keys(m)).not.toContain('xa-h19.112@dongnai.gov.vn');

@@ -86,26 +86,28 @@ describe('a month where 126 of 163 units had no dossier (real-shaped Phú Thọ)
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(out, 'utf8');
     const section = (from: string, to: string) => md.slice(md.indexOf(from), md.indexOf(to));
-    const departments = section('a) Các sở, ban, ngành', 'b) Các xã, phường');
-    const communes = section('b) Các xã, phường', '### 5.');
+    const departments = section('### 2. Kết quả Bộ chỉ số 766 tại các sở, ban, ngành', '### 3.');
+    const communes = section('### 3. Kết quả Bộ chỉ số 766 tại các xã, phường', '### 4.');
     const rows = (s: string) => s.split('\n').filter((l) => /^\| (\d+|—) \|/.test(l));
     // 12 departments with activity ranked 1…12, then the 3 without dossiers, unranked.
     const dept = rows(departments);
     expect(dept).toHaveLength(15);
     expect(dept.filter((l) => l.startsWith('| — |'))).toHaveLength(3);
     for (const l of dept.filter((x) => x.startsWith('| — |'))) expect(l).toContain('Không phát sinh hồ sơ');
-    expect(dept.filter((l) => l.includes('thấp nhất'))).toEqual([expect.stringContaining('Sở Xây dựng (H44.44)')]);
+    expect(dept.filter((l) => l.includes('thấp nhất'))).toEqual([
+      expect.stringMatching(/\| (\*\*)?Sở Xây dựng(\*\*)? \|/),
+    ]);
     expect(dept.filter((l) => l.includes('thấp nhất'))[0]).toMatch(/^\| 12 \|/);
     // 25 communes with activity in the table; the 123 others named in one line, never "thấp nhất".
     expect(rows(communes)).toHaveLength(25);
     expect(communes).toMatch(/Không phát sinh hồ sơ \(123 đơn vị, không xếp hạng\): /);
     expect(communes.split('\n').filter((l) => l.includes('thấp nhất'))).toEqual([
-      expect.stringContaining('UBND phường Việt Trì (H44.100)'),
+      expect.stringMatching(/\| (\*\*)?UBND phường Việt Trì(\*\*)? \|/),
     ]);
-    // Alert rows: today's figure and the data week, not the wall clock.
-    const alerts = section('### 5.', '### 6.');
+    // Alert rows (the annex): today's figure and the data week, not the wall clock.
+    const alerts = md.slice(md.indexOf('PHỤ LỤC'));
     expect(alerts).toMatch(
-      /Sở Xây dựng \(H44\.44\) \| Dưới ngưỡng \| Tổng điểm \| nghiêm trọng \| 41,25\/100 \(ngưỡng 50\) \| tuần 45\/2026 \|/,
+      /\| Sở Xây dựng \| Dưới ngưỡng \| Tổng điểm \| nghiêm trọng \| 41,25\/100 \(ngưỡng 50\) \| tuần 45\/2026 \|/,
     );
     expect(md).toContain('điểm bình quân cả nước (trung bình cộng tổng điểm của 34 tỉnh, thành phố) là 61,55');
     expect(md).toContain('điểm của cả nước do Cổng Dịch vụ công quốc gia công bố là 56,56');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/load.ts';
 import { buildReport } from '../../src/report/bulletin.ts';
-import { buildXlsx } from '../../src/report/xlsx.ts';
+import { buildLongWorkbook } from '../../src/report/xlsx.ts';
 import { exportRows, latestDataSnapshots } from '../../src/snapshots/export.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/db.ts';
 import { CAPTURE_16, CAPTURE_23, FIXTURES } from '../helpers/paths.ts';
@@ -107,16 +107,75 @@ describe('weekly bulletin from the two fixture captures', () => {
     );
   });
 
-  it('DOCX: real Word tables and headings with the Vietnamese names', async () => {
+  it('DOCX: a Thông báo in the form of Nghị định 30/2020/NĐ-CP', async () => {
     const { content } = await buildReport(t.db, config, { cycle: 'latest', compareTo: 'previous', now: NOW }, 'docx');
     const zip = await JSZip.loadAsync(content as Uint8Array);
     const xml = await zip.file('word/document.xml')!.async('string');
-    expect((xml.match(/<w:tbl>/g) ?? []).length).toBe(5);
-    expect(xml).toContain('Sở Tư pháp (H19.08)');
-    expect(xml).not.toContain('thành phố Đồng Nai (H19.08)');
-    expect(xml).toContain('UBND xã Bù Gia Mập (H19.111)');
-    expect(xml).toContain('w:val="Heading2"');
+    const styles = await zip.file('word/styles.xml')!.async('string');
+    const text = xml.replace(/<[^>]+>/g, '');
+    // Frame: quốc hiệu, tiêu ngữ, issuing body and office, số ký hiệu, place and date, title.
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(text).toContain('UBND TỈNH ĐỒNG NAI');
+    expect(text).toMatch(/Số:\s+\/TB-VP/);
+    expect(text).toMatch(/Đồng Nai, ngày\s+tháng\s+năm 2026/);
+    expect(text).toContain('THÔNG BÁO');
+    // Sections in order, then the closing, Nơi nhận and the signer's title from the config.
+    const order = [
+      'Căn cứ Quyết định số 766/QĐ-TTg',
+      'I. KẾT QUẢ TRIỂN KHAI',
+      '2. Kết quả Bộ chỉ số 766 tại các sở, ban, ngành',
+      '3. Kết quả Bộ chỉ số 766 tại các xã, phường',
+      '4. Về đồng bộ dữ liệu',
+      'II. NGUYÊN NHÂN, TỒN TẠI HẠN CHẾ',
+      'III. KIẾN NGHỊ GIẢI PHÁP',
+      'Trên đây là nội dung Thông báo',
+      'Nơi nhận:',
+      'KT. CHÁNH VĂN PHÒNG',
+      'PHÓ CHÁNH VĂN PHÒNG',
+      'PHỤ LỤC',
+    ].map((s) => text.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    // Times New Roman everywhere, no other font named.
+    const fonts = new Set([...(styles + xml).matchAll(/w:ascii="([^"]+)"/g)].map((m) => m[1]));
+    expect([...fonts]).toEqual(['Times New Roman']);
+    // A4, margins within ND 30: top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm (1 mm = 56,7 twips).
+    const mar = xml.match(/<w:pgMar ([^>]*)\/>/)![1]!;
+    const twips = (k: string) => Number(mar.match(new RegExp(`w:${k}="(\\d+)"`))![1]) / 56.7;
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    for (const [k, lo, hi] of [
+      ['top', 20, 25],
+      ['bottom', 20, 25],
+      ['left', 30, 35],
+      ['right', 15, 20],
+    ] as const) {
+      expect(twips(k)).toBeGreaterThanOrEqual(lo - 0.1);
+      expect(twips(k)).toBeLessThanOrEqual(hi + 0.1);
+    }
+    // Page numbers from page 2, centred at the top: a different first page, a PAGE field in the header.
+    expect(xml).toContain('<w:titlePg/>');
+    const headers = await Promise.all(
+      Object.keys(zip.files)
+        .filter((f) => /^word\/header\d+\.xml$/.test(f))
+        .map((f) => zip.file(f)!.async('string')),
+    );
+    expect(headers.some((h) => /instrText[^>]*>\s*PAGE\s*</.test(h) && h.includes('w:val="center"'))).toBe(true);
+    // Tables: header rows repeated on each page, rows never split; ≥ 12 pt (24 half-points) table text.
+    const tables = xml.match(/<w:tbl>.*?<\/w:tbl>/g) ?? [];
+    const dataTables = tables.filter((tb) => tb.includes('<w:tblHeader/>'));
+    expect(dataTables.length).toBeGreaterThanOrEqual(5);
+    for (const tb of dataTables) {
+      const rows = tb.match(/<w:tr>.*?<\/w:tr>/g) ?? [];
+      expect(rows.every((r) => r.includes('<w:cantSplit/>'))).toBe(true);
+      const sizes = [...tb.matchAll(/<w:sz w:val="(\d+)"\/>/g)].map((m) => Number(m[1]));
+      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(24);
+    }
+    expect(text).toContain('Sở Tư pháp');
+    expect(text).not.toContain('thành phố Đồng Nai (H19.08)');
     expect(Object.keys(zip.files).some((f) => f.startsWith('word/media/') && f.endsWith('.png'))).toBe(true);
+    // No metric codes, rule names or states in what the office signs.
+    expect(text).not.toMatch(/\b(TOTAL|CKMB|TDGQ|CLGQ|TTTT|MDHL|MDSH|floor|weeklyDrop|reconciliation|critical|warn)\b/);
   });
 
   it('HTML: standalone, printable, the chart as SVG', async () => {
@@ -132,19 +191,79 @@ describe('weekly bulletin from the two fixture captures', () => {
     expect(a.content).toBe(b.content);
   });
 
-  it('XLSX export: one sheet per unit kind, numbers as numbers, frozen header', async () => {
+  it('XLSX long layout: one sheet per unit kind, Vietnamese names, date cells, autofilter, landscape', async () => {
     const snaps = await latestDataSnapshots(t.db, 'dvcqg');
     const rows = await exportRows(t.db, { snapshotIds: snaps.map((s) => s.id) });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await buildXlsx(rows)) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tỉnh, thành phố', 'Sở, ban, ngành', 'Xã, phường']);
+    await wb.xlsx.load((await buildLongWorkbook(rows, 'Asia/Ho_Chi_Minh')) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tỉnh, thành phố', 'Sở, ban, ngành', 'Xã, phường, đặc khu']);
     const dept = wb.getWorksheet('Sở, ban, ngành')!;
     expect(dept.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(dept.autoFilter).toBeTruthy();
+    expect(dept.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, paperSize: 9 });
     const found = dept
       .getRows(2, dept.rowCount - 1)!
-      .find((r) => r.getCell(2).value === 'H19.08' && r.getCell(5).value === 'TOTAL')!;
+      .find((r) => r.getCell(2).value === 'H19.08' && r.getCell(6).value === 'TOTAL')!;
     expect(found.getCell(3).value).toBe('Sở Tư pháp - thành phố Đồng Nai');
-    expect(found.getCell(6).value).toBe(63.95);
-    expect(typeof found.getCell(6).value).toBe('number');
+    expect(found.getCell(4).value).toBe('Sở, ban, ngành');
+    expect(found.getCell(5).value).toBe('Tổng điểm');
+    expect(found.getCell(7).value).toBe(63.95);
+    // 04:12 in Vietnam, as the date cell Excel shows.
+    const at = found.getCell(1).value as Date;
+    expect(at).toBeInstanceOf(Date);
+    expect(at.toISOString()).toBe('2026-11-23T04:12:00.000Z');
+  });
+
+  it('XLSX notice layout: the notice tables, dates as columns, the change, print setup', async () => {
+    const { content } = await buildReport(t.db, config, { cycle: 'latest', compareTo: 'previous', now: NOW }, 'xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(content as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Chỉ số',
+      'Sở, ban, ngành',
+      'Xã, phường',
+      'Cổng tỉnh - quốc gia',
+      'Thông tin',
+    ]);
+    const dept = wb.getWorksheet('Sở, ban, ngành')!;
+    const header = (dept.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual([
+      'Xếp hạng',
+      'Sở, ban, ngành',
+      'Mã đơn vị',
+      'Điểm ngày 16/11/2026',
+      'Điểm ngày 23/11/2026',
+      'Tăng, giảm',
+      'Xếp hạng lần trước',
+      'Ghi chú',
+    ]);
+    const stp = dept.getRows(2, dept.rowCount - 1)!.find((r) => r.getCell(3).value === 'H19.08')!;
+    expect([stp.getCell(4).value, stp.getCell(5).value, stp.getCell(6).value]).toEqual([69.7, 63.95, -5.75]);
+    expect(stp.getCell(8).value).toBe('giảm nhiều nhất');
+    expect(dept.autoFilter).toBeTruthy();
+    expect(dept.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(dept.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0 });
+    const ind = wb.getWorksheet('Chỉ số')!;
+    const total = ind.getRows(2, ind.rowCount - 1)!.find((r) => r.getCell(3).value === 'Tổng điểm')!;
+    expect([total.getCell(6).value, total.getCell(7).value, total.getCell(8).value]).toEqual([67.67, 67.39, -0.28]);
+    const info = wb.getWorksheet('Thông tin')!;
+    expect(info.getCell(4, 2).value).toBeInstanceOf(Date);
+    expect((info.getCell(4, 2).value as Date).toISOString()).toBe('2026-11-23T04:12:00.000Z');
+    const everything = wb.worksheets
+      .flatMap((w) => w.getSheetValues().flat())
+      .filter((v) => typeof v === 'string')
+      .join('\n');
+    expect(everything).not.toMatch(/\b(TOTAL|CKMB|TDGQ|department|commune|province)\b/);
+  });
+
+  it('text brief: under 1 500 characters, rank and change, what fell most', async () => {
+    const { content } = await buildReport(t.db, config, { cycle: 'latest', compareTo: 'previous', now: NOW }, 'text');
+    const text = String(content);
+    expect(text.length).toBeLessThanOrEqual(1500);
+    expect(text.split('\n')[0]).toBe(
+      'BỘ CHỈ SỐ 766 — tỉnh Đồng Nai, năm 2026 (số liệu ngày 23/11/2026 so với 16/11/2026)',
+    );
+    expect(text).toContain('Tổng điểm 67,39/100 (-0,28); xếp hạng 2/34 tỉnh, thành phố, giữ nguyên thứ hạng.');
+    expect(text).toMatch(/Sở, ban, ngành giảm nhiều nhất: Sở Tư pháp -5,75/);
   });
 });

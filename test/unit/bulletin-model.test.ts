@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildBulletin, classifyTrend, rankUnits, type BulletinInput } from '../../src/report/model.ts';
 import { trendSentences } from '../../src/report/sentences.ts';
+import { resolveFrame } from '../../src/report/frame.ts';
+import { fileSchema } from '../../src/config/schema.ts';
+
+const bulletinDefaults = fileSchema.parse({}).bulletin;
 import { type Observation as ObsPoint, viewOf } from '../../src/domain/observations.ts';
 
 function obs(unitCode: string, metric: string, score: number | null, ratio: number | null = score): ObsPoint {
@@ -51,6 +55,7 @@ describe('counting what rose, fell, stayed (nulls included)', () => {
       nationalPrevious: null,
       units: [],
       openAlerts: [],
+      frame: resolveFrame(bulletinDefaults, 'H19'),
       trend: [],
       reconciliation: null,
     };
@@ -97,6 +102,7 @@ describe('units ranked by TOTAL', () => {
       nationalPrevious: null,
       units: rows.map(([code, name]) => ({ code, name, kind: 'commune' as const })),
       openAlerts: [],
+      frame: resolveFrame(bulletinDefaults, 'H19'),
       trend: [],
       reconciliation: null,
     };

@@ -11,6 +11,10 @@ const base: DigestModel = {
   previousCapturedAt: new Date('2026-11-15T21:12:00Z'),
   timezone: 'Asia/Ho_Chi_Minh',
   portalUrl: 'https://dichvucong.gov.vn/danh-gia-chat-luong-phuc-vu',
+  sender: 'Văn phòng UBND tỉnh Đồng Nai',
+  contact: 'Phòng Kiểm soát TTHC — ĐT 0251 3822 766 — kstthc@dongnai.gov.vn',
+  replyBy: '27/11/2026',
+  reportTo: 'kstthc@dongnai.gov.vn',
   notes: [],
   units: [
     {
@@ -31,7 +35,16 @@ const base: DigestModel = {
         },
       ],
       rows: [
-        { metric: 'TOTAL', current: 48.15, previous: 52.4, max: 100, threshold: 50, rank: 13, previousRank: 10 },
+        {
+          metric: 'TOTAL',
+          current: 48.15,
+          previous: 52.4,
+          max: 100,
+          threshold: 50,
+          rank: 13,
+          previousRank: 10,
+          outOf: '20 sở, ban, ngành',
+        },
         { metric: 'CKMB', current: 8.65, previous: 14.56, max: 18, threshold: null, rank: 19, previousRank: 12 },
         { metric: 'TDGQ', current: 13.71, previous: 13.71, max: 20, threshold: null, rank: 9, previousRank: 9 },
       ],
@@ -42,18 +55,78 @@ const base: DigestModel = {
 describe('digest templates', () => {
   it('subject like the issue example, in Vietnamese with vi-VN numbers', () => {
     expect(renderDigest(base).subject).toBe(
-      '[Chỉ số 766] Sở Tư pháp: tổng điểm 48,15/100 — dưới ngưỡng 50 (tuần 48/2026)',
+      '[Chỉ số 766] Sở Tư pháp: tổng điểm 52,40 → 48,15/100 — dưới ngưỡng 50 (tuần 48/2026)',
     );
   });
 
   it('plain text: figures, change arrows, rank, what to check, capture times in Asia/Ho_Chi_Minh', () => {
     const { text } = renderDigest(base);
-    expect(text).toContain('thu thập lúc 23/11/2026 04:12, so với lần thu thập 16/11/2026 04:12');
-    expect(text).toContain('Tổng điểm | 48,15/100 | 52,40/100 | ▼ 4,25 | 50 | 13 (trước: 10)');
+    expect(text).toContain('thu thập lúc 23/11/2026 04:12, so với lần thu thập lúc 16/11/2026 04:12');
+    expect(text).toContain('Tổng điểm | 48,15/100 | 52,40/100 | ▼ 4,25 | 50 | 13/20 sở, ban, ngành (trước: 10)');
     expect(text).toContain('Công khai, minh bạch | 8,65/18 | 14,56/18 | ▼ 5,91 | — | 19 (trước: 12)');
     expect(text).toContain('Tiến độ giải quyết | 13,71/20 | 13,71/20 | 0,00 | — | 9');
-    expect(text).toMatch(/Công khai, minh bạch \(CKMB\): kiểm tra đồng bộ hồ sơ lên Cổng DVCQG/);
-    expect(text).not.toMatch(/Tiến độ giải quyết \(TDGQ\): kiểm tra/);
+    expect(text).toMatch(/Công khai, minh bạch: kiểm tra đồng bộ hồ sơ lên Cổng DVCQG/);
+    expect(text).not.toMatch(/Tiến độ giải quyết: kiểm tra/);
+    expect(text).not.toMatch(/\b(CKMB|TDGQ|TOTAL|floor|opened)\b/);
+  });
+
+  it('an official letter: Kính gửi, sender office, request with reply-by date, contact', () => {
+    const { text, html } = renderDigest(base);
+    expect(text.split('\n')[0]).toBe('Kính gửi: Sở Tư pháp - thành phố Đồng Nai.');
+    expect(text).toContain('Văn phòng UBND tỉnh Đồng Nai thông báo kết quả Bộ chỉ số 766 (năm 2026) của đơn vị');
+    expect(text).toContain(
+      'Đề nghị đơn vị rà soát, khắc phục các nội dung nêu trên và báo cáo kết quả trước ngày 27/11/2026 về kstthc@dongnai.gov.vn.',
+    );
+    expect(text).toContain(
+      'Đầu mối liên hệ về số liệu: Phòng Kiểm soát TTHC — ĐT 0251 3822 766 — kstthc@dongnai.gov.vn.',
+    );
+    expect(text).not.toContain('chiso766');
+    expect(html).toContain('Kính gửi: Sở Tư pháp - thành phố Đồng Nai.');
+    // Without the optional settings the sentence simply stops.
+    const bare = renderDigest({ ...base, replyBy: null, reportTo: null, contact: null }).text;
+    expect(bare).toContain('Đề nghị đơn vị rà soát, khắc phục các nội dung nêu trên.');
+    expect(bare).not.toContain('Đầu mối liên hệ');
+  });
+
+  it('a discrepancy: both figures, both capture times, the gap and what to check', () => {
+    const m: DigestModel = {
+      ...base,
+      units: [
+        {
+          ...base.units[0]!,
+          alerts: [
+            {
+              id: 2,
+              event: 'opened',
+              rule: 'reconciliation',
+              severity: 'warn',
+              metric: 'PROV_DIGITIZATION',
+              value: 99.91,
+              previous: 57.01,
+              threshold: 5,
+              maxScore: null,
+              message: 'x',
+              discrepancy: {
+                label: 'Tỷ lệ số hóa hồ sơ',
+                unit: '%',
+                provincial: 99.91,
+                national: 57.01,
+                gap: 42.9,
+                gapPoints: 42.9,
+                provincialAt: new Date('2026-11-22T20:00:00Z'),
+                nationalAt: new Date('2026-11-22T21:12:00Z'),
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const { text, subject } = renderDigest(m);
+    expect(subject).toContain('tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,91%, Cổng quốc gia 57,01% — chênh lệch 42,90 điểm %');
+    expect(text).toContain(
+      'Tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,91% (thu thập lúc 23/11/2026 03:00), Cổng quốc gia 57,01% (thu thập lúc 23/11/2026 04:12) — đối soát',
+    );
+    expect(text).not.toContain('PROV_');
   });
 
   it('HTML: inline-styled table, red ▼ for falls, a link to the portal page', () => {
@@ -81,11 +154,13 @@ describe('digest templates', () => {
   it('headlines for each rule and for good news', () => {
     const a = base.units[0]!.alerts[0]!;
     expect(headline({ ...a, rule: 'weeklyDrop', value: 63.95, previous: 69.7 })).toBe(
-      'tổng điểm 63,95/100 — giảm 5,75 điểm so với tuần trước',
+      'tổng điểm 69,70 → 63,95/100 — giảm 5,75 điểm so với tuần trước',
     );
-    expect(headline({ ...a, rule: 'rankDrop', value: 23, previous: 10 })).toBe('xếp hạng giảm từ 10 xuống 23');
+    expect(headline({ ...a, rule: 'rankDrop', value: 23, previous: 10, outOf: '95 đơn vị' })).toBe(
+      'xếp hạng giảm từ 10 xuống 23/95 đơn vị',
+    );
     expect(headline({ ...a, event: 'resolved', value: 51.9 })).toBe('tổng điểm 51,90/100 — đã trở lại trên ngưỡng');
-    expect(headline({ ...a, metric: 'CKMB', maxScore: 18, value: 8.65, threshold: 9 })).toBe(
+    expect(headline({ ...a, metric: 'CKMB', maxScore: 18, value: 8.65, previous: null, threshold: 9 })).toBe(
       'công khai, minh bạch 8,65/18 — dưới ngưỡng 9',
     );
   });
@@ -98,11 +173,11 @@ describe('digest templates', () => {
     expect(weekLabel('2026-W05')).toBe('tuần 5/2026');
   });
 
-  it('ops digest: source problems and notes', () => {
+  it('ops digest: source problems in Vietnamese, discrepancies apart from source faults, notes', () => {
     const m = renderOpsDigest({
       week: '2026-W48',
       timezone: 'Asia/Ho_Chi_Minh',
-      summaryLine: 'Chu kỳ 2026-W48: 2 phản hồi lỗi',
+      summaryLine: 'Tuần 48/2026: 2 phản hồi lỗi',
       alerts: [
         {
           id: 9,
@@ -115,14 +190,37 @@ describe('digest templates', () => {
           threshold: null,
           maxScore: null,
           message: 'm',
+          kind: 'source',
           unitCode: 'H19',
-          detail: 'WAF <page>',
+          unitName: 'Đồng Nai',
+          detail: 'Cổng chặn <trang>',
+        },
+        {
+          id: 10,
+          event: 'opened',
+          rule: 'reconciliation',
+          severity: 'warn',
+          metric: 'PROV_DIGITIZATION',
+          value: 99.91,
+          previous: 57.01,
+          threshold: 5,
+          maxScore: null,
+          message: 'm',
+          kind: 'discrepancy',
+          unitCode: 'H19.08',
+          unitName: 'Sở Tư pháp',
+          detail: 'Tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,91%',
         },
       ],
-      notes: ['no recipient for H19.05'],
+      notes: ['Chưa có người nhận thư của UBND xã A (H19.05)'],
     });
-    expect(m.subject).toBe('[Chỉ số 766] Vận hành: 1 sự cố nguồn dữ liệu, 1 ghi chú (tuần 48/2026)');
-    expect(m.html).toContain('WAF &lt;page&gt;');
-    expect(m.text).toContain('no recipient for H19.05');
+    expect(m.subject).toBe(
+      '[Chỉ số 766] Vận hành: 1 sự cố nguồn dữ liệu, 1 chênh lệch số liệu Cổng tỉnh và Cổng quốc gia, 1 ghi chú (tuần 48/2026)',
+    );
+    expect(m.html).toContain('Cổng chặn &lt;trang&gt;');
+    expect(m.text).toContain('Cảnh báo mới — Cổng dịch vụ công chặn truy cập (Đồng Nai, nhóm Công khai, minh bạch)');
+    expect(m.text).toContain('Chênh lệch số liệu Cổng tỉnh và Cổng quốc gia (Sở Tư pháp): Tỷ lệ số hóa hồ sơ');
+    expect(m.text).toContain('Chưa có người nhận thư của UBND xã A (H19.05)');
+    expect(m.text + m.html).not.toMatch(/source\.|reconciliation|PROV_|transparency|running|\bchiso766 /);
   });
 });
