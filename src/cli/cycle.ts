@@ -48,6 +48,10 @@ function printSummary(s: CycleSummary, json: boolean | undefined, outcome?: Wait
   out.write(
     `  alerts opened ${s.alerts.opened}, kept ${s.alerts.kept}, resolved ${s.alerts.resolved}; e-mails queued ${s.emails.queued}, sent ${s.emails.sent}\n`,
   );
+  if (s.drilldown && s.drilldown.units.length)
+    out.write(
+      `  drill-down: ${s.drilldown.units.length} unit(s), ${s.drilldown.requests} per-procedure request(s) of ${s.drilldown.budget} allowed${s.drilldown.partial ? `; partial — ${s.drilldown.notes.join('; ')}` : ''}\n`,
+    );
   if (s.recheckAt)
     out.write(
       `  the portal has not recalculated yet: a re-check is scheduled at ${s.recheckAt} (run \`chiso766 worker\` to have it done)\n`,

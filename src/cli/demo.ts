@@ -25,6 +25,9 @@ import { waitForCycle } from '../queue/wait.ts';
 import { cycleSummary } from '../cycle/summary.ts';
 import { startWorkers } from '../queue/workers.ts';
 import { buildReport } from '../report/bulletin.ts';
+import { drilldownOfCycle } from '../drilldown/store.ts';
+import { shortfallWords } from '../drilldown/plan.ts';
+import { DOSSIER_PROBLEMS } from '../sources/provincial/dossiers.ts';
 import { startLocalServices } from '../offline/local.ts';
 import { action, CommandError } from './context.ts';
 
@@ -151,6 +154,28 @@ export function registerDemo(program: Command): void {
             out.write(
               `  ${path.join(outbox, f)}\n      ${subjects.find((s) => s.id === parseInt(f))?.subject ?? ''}\n`,
             );
+
+          const runs = await database.db
+            .selectFrom('drilldown_runs as r')
+            .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
+            .select(['r.cycle_id', 'c.week', 'r.requests', 'r.budget'])
+            .where('r.requests', '>', 0)
+            .orderBy('r.cycle_id')
+            .execute();
+          if (runs.length)
+            out.write('\nDrill-down — which procedures and dossiers (`chiso766 drilldown --unit CODE`):\n');
+          for (const run of runs) {
+            const found = await drilldownOfCycle(database.db, run.cycle_id);
+            out.write(`  ${run.week}: ${run.requests} per-procedure requests (budget ${run.budget})\n`);
+            for (const [code, d] of found) {
+              const top = d.procedures[0];
+              const counts = DOSSIER_PROBLEMS.map((p) => `${d.dossiers.filter((x) => x.problem === p).length} ${p}`);
+              out.write(
+                `    ${code}: ${d.procedures.length} procedure(s)${top ? `, first ${top.formalityCode} "${top.formalityName.length > 60 ? `${top.formalityName.slice(0, 59)}…` : top.formalityName}" (${top.shortfall} ${shortfallWords(top.metric)})` : ''}` +
+                  `${d.dossiers.length ? `; dossiers ${counts.join(', ')} — attached to its e-mail` : ''}\n`,
+              );
+            }
+          }
 
           const bulletinDir = path.join(dir, 'bulletin');
           mkdirSync(bulletinDir, { recursive: true });

@@ -8,6 +8,7 @@ import { registerAlerts } from './alerts.ts';
 import { registerCapture } from './capture.ts';
 import { registerCycle } from './cycle.ts';
 import { registerDemo } from './demo.ts';
+import { registerDrilldown } from './drilldown.ts';
 import { registerMail } from './mail.ts';
 import { registerReplay } from './replay.ts';
 import { registerReport } from './report.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCapture(program);
   registerAlerts(program);
   registerReport(program);
+  registerDrilldown(program);
   registerUnits(program);
   registerMail(program);
   registerDemo(program);

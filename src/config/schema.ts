@@ -239,6 +239,20 @@ const bulletinSchema = z
   })
   .strict();
 
+const drilldownSchema = z
+  .object({
+    /** After evaluation, find the procedures and dossiers behind each new or escalated alert. */
+    enabled: z.boolean().default(true),
+    /** Per-procedure requests to DVCQG per cycle (the catalogue is fetched outside this budget). */
+    maxRequestsPerCycle: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(5000, 'must be 5000 or less')
+      .default(200),
+  })
+  .strict();
+
 export const fileSchema = z
   .object({
     province: z
@@ -309,6 +323,7 @@ export const fileSchema = z
       .default({ contact: 'https://github.com/chiso766/chiso766', timeoutMs: 45000 }),
     provincial: provincialSchema.optional(),
     bulletin: bulletinSchema.default(bulletinSchema.parse({})),
+    drilldown: drilldownSchema.default(drilldownSchema.parse({})),
   })
   .strict();
 
@@ -317,4 +332,5 @@ export type RulesConfig = z.infer<typeof rulesSchema>;
 export type FloorRuleConfig = z.infer<typeof floorRule>;
 export type ProvincialConfig = z.infer<typeof provincialSchema>;
 export type BulletinConfig = z.infer<typeof bulletinSchema>;
+export type DrilldownConfig = z.infer<typeof drilldownSchema>;
 export type RecipientConfig = z.infer<typeof recipientSchema>;

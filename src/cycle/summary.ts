@@ -28,6 +28,8 @@ export interface CycleSummary {
   emails: { queued: number; sent: number; waiting: number; failed: number };
   failedJobs: FailedJobInfo[];
   recheckAt: string | null;
+  /** The drill-down of the cycle (null when none ran): requests within the budget, and what it could not do. */
+  drilldown: { requests: number; budget: number; partial: boolean; units: string[]; notes: string[] } | null;
 }
 
 export async function cycleSummary(
@@ -48,6 +50,7 @@ export async function cycleSummary(
   const events = await db.selectFrom('alert_events').select(['event']).where('cycle_id', '=', cycleId).execute();
   const outbox = await db.selectFrom('outbox').select(['state']).where('cycle_id', '=', cycleId).execute();
   const summary = (cycle.summary ?? {}) as { recheck?: { at?: string } };
+  const drill = await db.selectFrom('drilldown_runs').selectAll().where('cycle_id', '=', cycleId).executeTakeFirst();
   return {
     cycle: cycle.key,
     cycleId: cycle.id,
@@ -71,5 +74,14 @@ export async function cycleSummary(
     },
     failedJobs,
     recheckAt: cycle.state === 'rechecking' ? (summary.recheck?.at ?? null) : null,
+    drilldown: drill
+      ? {
+          requests: drill.requests,
+          budget: drill.budget,
+          partial: drill.partial,
+          units: drill.units.map((u) => u.code),
+          notes: drill.notes,
+        }
+      : null,
   };
 }

@@ -214,6 +214,15 @@ export interface OutboxTable {
   sent_at: Date | null;
   message_id: string | null;
   last_error: string | null;
+  /** Files attached to the e-mail (migration 0005): the drill-down's dossier list. */
+  attachments: ColumnType<MailAttachment[], string | undefined, string>;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** The file, base64. */
+  content: string;
 }
 
 export interface DeliveriesTable {
@@ -235,7 +244,62 @@ export interface InstallationTable {
   created_at: TimestampDefault;
 }
 
+/** The national TTHC catalogue, cached (docs/drilldown.md §2). */
+export interface FormalitiesTable {
+  id: string;
+  code: string;
+  name: string;
+  /** ACTIVE | UPDATED | INACTIVE */
+  state: string;
+  applied_department_ids: Json<string[]>;
+  fetched_at: Timestamp;
+}
+
+/** One drill-down per cycle: what it asked, within which budget, and what it could not do. */
+export interface DrilldownRunsTable {
+  cycle_id: number;
+  /** The capture holding its raw answers (evidence), apart from the cycle's snapshot captures. */
+  capture_id: number | null;
+  requests: number;
+  budget: number;
+  partial: boolean;
+  /** The units drilled, with their fallen groups. */
+  units: Json<{ code: string; groups: string[] }[]>;
+  notes: Json<string[]>;
+  created_at: TimestampDefault;
+}
+
+export interface DrilldownProceduresTable {
+  cycle_id: number;
+  unit_code: string;
+  grp: string;
+  metric: string;
+  formality_code: string;
+  formality_name: string;
+  numerator: number;
+  denominator: number;
+  shortfall: number;
+}
+
+export interface DrilldownDossiersTable {
+  cycle_id: number;
+  unit_code: string;
+  code: string;
+  /** The DVCQG dossier code; null when the dossier is not synced. */
+  nation_code: string | null;
+  formality_code: string | null;
+  formality_name: string | null;
+  /** overdue | unsynced | unpaid */
+  problem: string;
+  received_at: Date | null;
+  due_at: Date | null;
+}
+
 export interface DB {
+  formalities: FormalitiesTable;
+  drilldown_runs: DrilldownRunsTable;
+  drilldown_procedures: DrilldownProceduresTable;
+  drilldown_dossiers: DrilldownDossiersTable;
   installation: InstallationTable;
   units: UnitsTable;
   unit_names: UnitNamesTable;

@@ -8,7 +8,10 @@ import { alertNewsOfCycle, openUnitAlerts } from '../alerts/query.ts';
 import { markNotified } from '../alerts/lifecycle.ts';
 import type { Config } from '../config/load.ts';
 import { cycleWeeks, loadCycle } from '../cycle/store.ts';
-import type { Cycle, DB } from '../db/types.ts';
+import type { Cycle, DB, MailAttachment } from '../db/types.ts';
+import { drilldownOfCycle } from '../drilldown/store.ts';
+import { dossierFileName, dossierWorkbook } from '../report/dossiers.ts';
+import { digestDrill } from './drill.ts';
 import { displayUnitName } from '../domain/names.ts';
 import { localDateKey, parsePeriodKey, periodLabel } from '../domain/periods.ts';
 import { failedAnswersOfCycle } from '../snapshots/archive.ts';
@@ -38,7 +41,12 @@ export async function queueDigests(
     repeatEvery: config.mail.repeatEveryCycles,
   });
   const figures = await loadFigures(db, c.captureId, [...byUnit.keys()]);
-  const units = [...byUnit].map(([code, alerts]) => figures.unit(code, alerts));
+  const drills = await drilldownOfCycle(db, cycle.id);
+  const units = [...byUnit].map(([code, alerts]) => {
+    const u = figures.unit(code, alerts);
+    const d = drills.get(code);
+    return d ? { ...u, drill: digestDrill(code, d) } : u;
+  });
   const { groups, opsNotes } = routeDigests(
     units,
     await loadDirectory(db, config),
@@ -51,6 +59,16 @@ export async function queueDigests(
   for (const g of groups) {
     const mail = renderDigest(digestModel(config, cycle, provinceName, figures, g));
     const alertIds = g.units.flatMap((u) => u.alerts.map((a) => a.id));
+    const attachments: MailAttachment[] = [];
+    for (const u of g.units) {
+      const d = drills.get(u.code);
+      if (d?.dossiers.length)
+        attachments.push({
+          filename: dossierFileName(u.code),
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          content: (await dossierWorkbook(u.name, d.dossiers, config.schedule.timezone)).toString('base64'),
+        });
+    }
     outboxIds.push(
       await writeOutbox(db, {
         dedupKey: `digest|${g.key}|cycle${cycle.id}`,
@@ -62,6 +80,7 @@ export async function queueDigests(
         ...mail,
         unitCodes: g.units.map((u) => u.code),
         alertIds,
+        attachments,
       }),
     );
     notified.push(...alertIds);

@@ -3,7 +3,7 @@
  * any SMTP call; `send` delivers rows.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.ts';
+import type { DB, MailAttachment } from '../db/types.ts';
 
 export async function writeOutbox(
   db: Kysely<DB>,
@@ -19,6 +19,7 @@ export async function writeOutbox(
     text: string;
     unitCodes: string[];
     alertIds: number[];
+    attachments?: MailAttachment[];
   },
 ): Promise<number> {
   const row = await db
@@ -35,6 +36,7 @@ export async function writeOutbox(
       text: o.text,
       unit_codes: JSON.stringify(o.unitCodes),
       alert_ids: JSON.stringify(o.alertIds),
+      attachments: JSON.stringify(o.attachments ?? []),
       state: 'pending',
     })
     .onConflict((oc) => oc.column('dedup_key').doNothing())

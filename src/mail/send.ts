@@ -58,6 +58,7 @@ async function attempt(db: Kysely<DB>, config: Config, row: OutboxRow, messageId
       text: row.text,
       messageId,
       headers: { 'X-Chiso766-Outbox': String(row.id) },
+      attachments: row.attachments,
     },
     `${row.id}-${row.kind}-${row.recipient_key.split(',')[0] ?? ''}`,
   );

@@ -9,6 +9,8 @@ import { viDateTime, viInteger, viNumber, weekLabel } from '../domain/format.ts'
 import { endpointLabel, ruleLabel } from '../domain/vocabulary.ts';
 import { escapeHtml, metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
 import { RECONCILIATION_PAIRS } from '../rules/reconciliation.ts';
+import { shortfallWords } from '../drilldown/plan.ts';
+import type { DigestDrill } from './drill.ts';
 
 export type AlertEventKind = 'opened' | 'escalated' | 'resolved' | 'repeat';
 
@@ -62,6 +64,8 @@ export interface DigestUnit {
   name: string;
   alerts: DigestAlert[];
   rows: DigestRow[];
+  /** The procedures and dossiers behind the unit's fall (drill-down), when it was drilled. */
+  drill?: DigestDrill | null;
 }
 
 export interface DigestModel {
@@ -286,6 +290,46 @@ function alertLine(a: DigestAlert): string {
   return `${eventLabel(a)}${a.severity === 'critical' && a.event !== 'resolved' ? ' (nghiêm trọng)' : ''}: ${headline(a)}`;
 }
 
+/** Long procedure names are cut in e-mails (the attachment and `chiso766 drilldown` have them whole). */
+function shortName(name: string): string {
+  return name.length > 90 ? `${name.slice(0, 88).trimEnd()}…` : name;
+}
+
+/** The drill-down in lines: a heading, one line per group (its top procedures), the dossier counts. */
+function drillLines(d: DigestDrill | null | undefined): { heading: string; items: string[] }[] {
+  if (!d) return [];
+  const out: { heading: string; items: string[] }[] = [];
+  const groups = d.groups.map((g) =>
+    g.rows.length
+      ? `${groupName(g.group)}: ${g.rows
+          .map(
+            (r) =>
+              `thủ tục ${r.code} "${shortName(r.name)}" — ${viInteger(r.shortfall)} ${shortfallWords(r.metric)} (đạt ${viInteger(r.numerator)}/${viInteger(r.denominator)})`,
+          )
+          .join('; ')}`
+      : `${groupName(g.group)}: ${g.note}`,
+  );
+  if (groups.length)
+    out.push({ heading: 'Thủ tục làm giảm điểm (số liệu theo thủ tục trên Cổng DVCQG)', items: groups });
+  if (d.dossiers) {
+    const c = d.dossiers.counts;
+    const parts = [
+      c.overdue ? `${viInteger(c.overdue)} hồ sơ quá hạn chưa giải quyết xong` : null,
+      c.unsynced ? `${viInteger(c.unsynced)} hồ sơ chưa đồng bộ lên Cổng DVCQG` : null,
+      c.unpaid ? `${viInteger(c.unpaid)} hồ sơ có phí, lệ phí chưa thanh toán trực tuyến` : null,
+    ].filter((x): x is string => x !== null);
+    out.push({
+      heading: 'Hồ sơ cần xử lý trên Hệ thống giải quyết TTHC của tỉnh',
+      items: [`${parts.join('; ')} — danh sách chi tiết trong tệp đính kèm ${d.dossiers.file}`],
+    });
+  }
+  if (d.partial && out.length)
+    out[out.length - 1]!.items.push(
+      'Lưu ý: lần này chưa lấy được đầy đủ số liệu theo thủ tục; danh sách trên có thể chưa đủ.',
+    );
+  return out;
+}
+
 function unitHtml(u: DigestUnit, tz: string): string {
   const alerts = u.alerts
     .map(
@@ -304,13 +348,20 @@ function unitHtml(u: DigestUnit, tz: string): string {
   const todo = checks(u, tz)
     .map((c) => `<li style="margin:2px 0;">${escapeHtml(c)}</li>`)
     .join('');
+  const drill = drillLines(u.drill)
+    .map(
+      (b) =>
+        `<p style="margin:8px 0 2px 0;font-weight:bold;">${escapeHtml(b.heading)}</p><ul style="margin:0 0 8px 18px;padding:0;">${b.items.map((i) => `<li style="margin:2px 0;">${escapeHtml(i)}</li>`).join('')}</ul>`,
+    )
+    .join('');
   return (
     `<h2 style="font-size:16px;margin:20px 0 6px 0;">${escapeHtml(u.name)} <span style="color:#777777;font-weight:normal;">(${escapeHtml(u.code)})</span></h2>` +
     `<ul style="margin:0 0 8px 18px;padding:0;">${alerts}</ul>` +
     `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse;"><tr><th style="${HEAD}">Chỉ số</th><th style="${HEAD}">Tuần này</th><th style="${HEAD}">Tuần trước</th><th style="${HEAD}">Thay đổi</th><th style="${HEAD}">Ngưỡng</th><th style="${HEAD}">Xếp hạng</th></tr>${rows}</table>` +
     (todo
       ? `<p style="margin:8px 0 2px 0;font-weight:bold;">Cần kiểm tra</p><ul style="margin:0 0 8px 18px;padding:0;">${todo}</ul>`
-      : '')
+      : '') +
+    drill
   );
 }
 
@@ -327,6 +378,7 @@ function unitText(u: DigestUnit, tz: string): string {
     );
   const todo = checks(u, tz);
   if (todo.length) lines.push('', '  Cần kiểm tra:', ...todo.map((c) => `  - ${c}`));
+  for (const b of drillLines(u.drill)) lines.push('', `  ${b.heading}:`, ...b.items.map((c) => `  - ${c}`));
   return lines.join('\n');
 }
 

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config/load.ts';
+import type { MailAttachment } from '../db/types.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -17,6 +18,7 @@ export interface OutgoingMail {
   /** Deterministic, so a duplicate delivery is recognisable by the receiving side. */
   messageId: string;
   headers?: Record<string, string>;
+  attachments?: readonly MailAttachment[];
 }
 
 export interface DeliveryResult {
@@ -84,6 +86,11 @@ export async function deliver(config: Config, mail: OutgoingMail, fileStem: stri
     text: mail.text,
     messageId: mail.messageId,
     headers: mail.headers,
+    attachments: mail.attachments?.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.content, 'base64'),
+    })),
   };
   if (!config.env.smtpUrl) {
     const build = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

@@ -7,7 +7,7 @@
  * national), period and page — not on incidental fields such as pageSize. Faults can be injected
  * per endpoint (a WAF page, HTTP 500 n times, a slow answer, a drifted body) to rehearse failures.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -55,22 +55,36 @@ export interface ReplayStats {
 }
 
 export function loadReplayCapture(dir: string): ReplayCapture {
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-  return {
-    name: manifest.capture ?? path.basename(dir),
-    dir,
-    entries: manifest.entries.map((e) => ({ ...e, body: readFileSync(path.join(dir, e.file)) })),
+  const read = (d: string) => {
+    const manifest = JSON.parse(readFileSync(path.join(d, 'manifest.json'), 'utf8')) as Manifest;
+    return { manifest, entries: manifest.entries.map((e) => ({ ...e, body: readFileSync(path.join(d, e.file)) })) };
   };
+  const main = read(dir);
+  // Per-procedure answers and the TTHC catalogue of that week, when recorded (drilldown/).
+  const drill = existsSync(path.join(dir, 'drilldown', 'manifest.json'))
+    ? read(path.join(dir, 'drilldown')).entries
+    : [];
+  return { name: main.manifest.capture ?? path.basename(dir), dir, entries: [...main.entries, ...drill] };
 }
 
-/** What identifies a request's data: endpoint, scope, period, page. */
+/**
+ * What identifies a request's data: endpoint, scope, period, page — and the procedure of a
+ * per-procedure request, under the key spelling it was sent with (`formalityId`, or `formalityID`
+ * for dossier-digitized): a misspelt key finds nothing, as the portal's filter would ignore it.
+ */
 function identity(endpoint: string, payload: Record<string, unknown>): string {
   const scope = payload.rootDepartmentId ?? payload.p_tinh_id ?? payload.departmentType ?? 'national';
   const period = ['timeType', 'year', 'quarter', 'month', 'fromDate', 'toDate', 'p_nam', 'p_quy', 'p_thang', 'p_6thang']
     .map((k) => String(payload[k] ?? ''))
     .join('/');
   const page = String(payload.currentPage ?? payload.pageIndex ?? 1);
-  return `${endpoint}|${String(scope)}|${period}|${page}`;
+  const tthc = `${String(payload.formalityId ?? '')}/${String(payload.formalityID ?? '')}`;
+  return `${endpoint}|${String(scope)}|${period}|${page}|${tthc}`;
+}
+
+/** The catalogue and per-procedure answers: served from any capture that recorded them. */
+function isDrilldown(endpoint: string, payload: Record<string, unknown>): boolean {
+  return endpoint === 'formalities' || 'formalityId' in payload || 'formalityID' in payload;
 }
 
 const WAF_PAGE = `<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult with your administrator.<br><br>Your support ID is: 4431558812219650101<br><br><a href='javascript:history.back();'>[Go Back]</a></body></html>`;
@@ -145,8 +159,13 @@ export class ReplayServer {
     if (url.pathname === '/jsp/rest.jsp') {
       endpoint = 'rest.jsp';
       payload = JSON.parse(new URLSearchParams(raw).get('params') ?? '{}') as Record<string, unknown>;
-    } else if (url.pathname.startsWith('/api/v1/reporting/evaluation/')) {
-      endpoint = url.pathname.slice('/api/v1/reporting/evaluation/'.length);
+    } else if (
+      url.pathname.startsWith('/api/v1/reporting/evaluation/') ||
+      url.pathname === '/api/v1/reporting/formalities'
+    ) {
+      endpoint = url.pathname.startsWith('/api/v1/reporting/evaluation/')
+        ? url.pathname.slice('/api/v1/reporting/evaluation/'.length)
+        : 'formalities';
       try {
         payload = JSON.parse(raw || '{}') as Record<string, unknown>;
       } catch {
@@ -171,7 +190,12 @@ export class ReplayServer {
     const fault = this.faults.find(
       (f) => (f.endpoint === endpoint || f.endpoint === '*') && (f.times === undefined || f.fired < f.times),
     );
-    const entry = this.current.entries.find((e) => identity(e.endpoint, e.payload) === identity(endpoint, payload));
+    const id = identity(endpoint, payload);
+    const entry =
+      this.current.entries.find((e) => identity(e.endpoint, e.payload) === id) ??
+      (isDrilldown(endpoint, payload)
+        ? this.captures.flatMap((c) => c.entries).find((e) => identity(e.endpoint, e.payload) === id)
+        : undefined);
     if (fault) {
       fault.fired++;
       switch (fault.kind) {

@@ -17,6 +17,7 @@ import { settleCycle } from '../cycle/store.ts';
 import { raiseCaptureProblem, resolveCaptureProblems, staleFinding } from '../alerts/source.ts';
 import { evaluateNational, evaluateProvince } from '../alerts/evaluate.ts';
 import { queueDigests } from '../mail/notify.ts';
+import { runDrilldown } from '../drilldown/run.ts';
 import { markOutboxFailed, sendOutboxRow } from '../mail/send.ts';
 import { scheduleRecheck } from './enqueue.ts';
 import {
@@ -176,6 +177,17 @@ export async function notifyStage(rt: Runtime, job: Job<CycleJobData>) {
   let cycle = await loadCycle(rt.db, job.data.cycleId);
   const gate = await freshnessGate(rt, cycle, job.data.captureId, job.data.attempt);
   cycle = await loadCycle(rt.db, job.data.cycleId);
+  // The procedures and dossiers behind this week's new alerts, before the digests that name them.
+  if (gate.state === 'fresh')
+    await runDrilldown(
+      rt.db,
+      rt.config,
+      {
+        dvcqg: rt.transport(sourceOf('dvcqg')),
+        igate: rt.config.provincial?.vendor === 'igate' ? rt.transport(sourceOf('provincial')) : null,
+      },
+      { cycle, captureId: job.data.captureId, now: rt.now(), log: rt.log },
+    );
   const outboxIds = await queueDigests(rt.db, rt.config, {
     cycleId: cycle.id,
     captureId: job.data.captureId,

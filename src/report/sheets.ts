@@ -13,7 +13,6 @@ import type { BulletinModel, UnitRankRow, ValueRow } from './model.ts';
 export const NOTICE_SHEETS = ['Chỉ số', 'Sở, ban, ngành', 'Xã, phường', 'Cổng tỉnh - quốc gia', 'Thông tin'] as const;
 
 const SCORE = '0.00';
-const COUNT = '#,##0';
 const WHEN = 'dd/mm/yyyy hh:mm';
 
 /**

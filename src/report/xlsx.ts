@@ -4,7 +4,6 @@
  * unit kinds and metrics (the code kept in its own column for formulas), capture time as a date
  * cell in Vietnam time, numbers as numbers, autofilter, frozen header, A4 landscape.
  */
-import type ExcelJS from 'exceljs';
 import { metricLabel } from '../domain/wording.ts';
 import { UNIT_KIND_LABEL } from '../domain/vocabulary.ts';
 import type { UnitKind } from '../domain/units.ts';

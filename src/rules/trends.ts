@@ -5,7 +5,7 @@
  */
 import { delta, viNumber } from '../domain/format.ts';
 import { evidence } from './evidence.ts';
-import { metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
+import { metricLabel, scoreOf } from '../domain/wording.ts';
 import { judge, sameBasis } from './judged.ts';
 import { rulesForUnit } from './settings.ts';
 import { type RuleInput } from './types.ts';

@@ -11,7 +11,7 @@ import { inBulkTransaction } from '../db/bulk.ts';
 import type { DB, NewObservation, RawPayload } from '../db/types.ts';
 import type { FullObservation } from '../domain/observations.ts';
 import { sha256 } from '../sources/http.ts';
-import { sourceOf } from '../sources/index.ts';
+import { isSource, sourceOf } from '../sources/index.ts';
 import type { ParsedScope } from '../sources/source.ts';
 import { listUnits, upsertUnits } from '../units/registry.ts';
 import { baseKey, pageOfKey, rawBody } from './archive.ts';
@@ -357,6 +357,10 @@ export async function reingestCapture(
   if (!capture)
     throw new CaptureNotFoundError(
       `capture ${captureId} does not exist (the ids are in \`chiso766 capture --json\` and \`run-once --json\` output)`,
+    );
+  if (!isSource(capture.source))
+    throw new CaptureNotFoundError(
+      `capture ${captureId} holds the raw answers of a ${capture.source} run (evidence), not a snapshot capture: nothing to re-ingest`,
     );
   const payloads = await loadPayloads(db, captureId, true);
   const reports: SnapshotReport[] = [];

@@ -14,3 +14,8 @@ export function sourceOf(name: string): Source {
   if (!s) throw new Error(`unknown source "${name}" (known: ${SOURCES.map((x) => x.name).join(', ')})`);
   return s;
 }
+
+/** Whether captures of this source hold snapshots (the drill-down's captures hold evidence only). */
+export function isSource(name: string): boolean {
+  return SOURCES.some((x) => x.name === name);
+}

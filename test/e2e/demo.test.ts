@@ -47,6 +47,17 @@ describe('chiso766 demo', () => {
           /Cổng tỉnh [\d.,]+(%| hồ sơ) \(thu thập lúc [\d/: ]+\), Cổng quốc gia [\d.,]+(%| hồ sơ) \(thu thập lúc/,
         );
     }
+    // The drill-down: the units that fell, their first procedure, their dossiers attached.
+    expect(first.stdout).toMatch(/Drill-down — which procedures and dossiers/);
+    expect(first.stdout).toMatch(
+      /H19\.106: \d+ procedure\(s\), first 1\.001022 "Đăng ký khai tử" \(646 hồ sơ chưa giải quyết đúng hạn\); dossiers 5 overdue, 3 unsynced, 2 unpaid/,
+    );
+    const withList = [];
+    for (const f of emls) {
+      const mail = await simpleParser(readFileSync(path.join(dir, 'outbox', f)));
+      if (mail.attachments.some((a) => a.filename === 'ho-so-can-xu-ly-H19.106.xlsx')) withList.push(mail.subject);
+    }
+    expect(withList).toEqual([expect.stringContaining('UBND xã Lộc Ninh')]);
     for (const ext of ['md', 'html', 'docx', 'xlsx'])
       expect(existsSync(path.join(dir, 'bulletin', `thong-bao-766.${ext}`))).toBe(true);
     expect(readFileSync(path.join(dir, 'bulletin', 'thong-bao-766.md'), 'utf8')).toContain('UBND xã Bù Gia Mập');

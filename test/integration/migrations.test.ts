@@ -8,13 +8,23 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestDatabase, requirePostgres } from '../helpers/db.ts';
 
-const ALL = ['0001_initial', '0002_raw_body_encoding', '0003_observations_without_fk', '0004_installation'];
+const ALL = [
+  '0001_initial',
+  '0002_raw_body_encoding',
+  '0003_observations_without_fk',
+  '0004_installation',
+  '0005_drilldown',
+];
 const TABLES = [
   'alert_events',
   'alerts',
   'captures',
   'cycles',
   'deliveries',
+  'drilldown_dossiers',
+  'drilldown_procedures',
+  'drilldown_runs',
+  'formalities',
   'installation',
   'observations',
   'outbox',

@@ -59,6 +59,7 @@ describe('architecture', () => {
         'cycle',
         'db',
         'domain',
+        'drilldown',
         'log',
         'mail',
         'offline',

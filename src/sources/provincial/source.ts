@@ -103,6 +103,7 @@ export function parseProvincial(
     return byName;
   };
   const totalsOf = (code: string) => totals.get(code) ?? (totals.set(code, {}), totals.get(code)!);
+  const agencies: Record<string, string> = {};
   const cfg = ctx.config;
   for (const a of answers) {
     const { rows } = validateProvincial(a.endpoint, a.request_key, a.body ?? new Uint8Array(), cfg);
@@ -113,6 +114,7 @@ export function parseProvincial(
         totals: totalsOf,
         note: (t) => notes.push(t),
         requestKey: a.request_key,
+        agency: (code, id) => void (agencies[code] = id),
       });
   }
   if (unmatched.size)
@@ -173,7 +175,7 @@ export function parseProvincial(
     units: [],
     observations,
     notes,
-    meta: { vendor: cfg?.vendor ?? null, units: totals.size },
+    meta: { vendor: cfg?.vendor ?? null, units: totals.size, agencies },
   };
 }
 

@@ -29,6 +29,8 @@ export interface AccumulateContext {
   totals: (code: string) => Totals;
   note: (text: string) => void;
   requestKey: string;
+  /** The vendor's own id of a unit (iGate agency id), kept for the dossier search. */
+  agency?: (code: string, id: string) => void;
 }
 
 export interface Vendor {

@@ -107,18 +107,20 @@ export const igateVendor: Vendor = {
     });
     return page;
   },
-  accumulate: (endpoint, raw, { unitOf, totals }) => {
+  accumulate: (endpoint, raw, { unitOf, totals, agency: seen }) => {
     switch (endpoint) {
       case 'igate.digitization': {
         const r = igateRowSchemas.digitization.parse(raw);
         const code = unitOf(r.agency.code, r.agency.name);
         if (code) totals(code).digitized = [r.totalReceiverHavingFile, r.totalReceiver];
+        if (code && r.agency.id) seen?.(code, r.agency.id);
         return;
       }
       case 'igate.dossier': {
         const r = igateRowSchemas.dossier.parse(raw);
         const code = unitOf(r.agency.code, r.agency.name);
         if (!code) return;
+        if (r.agency.id) seen?.(code, r.agency.id);
         const t = totals(code);
         t.received = r.received;
         t.online = r.receivedOnline ?? undefined;
