@@ -112,7 +112,14 @@ async function upsertOne(
     const up = SEVERITY_ORDER[f.severity] - SEVERITY_ORDER[existing.severity];
     // A hold-only finding (hysteresis band) keeps the alert as it is.
     const values = f.holdOnly
-      ? { last_cycle_id: cycle.id, updated_at: cycle.at, value: f.value, evidence: JSON.stringify(f.evidence) }
+      ? {
+          last_cycle_id: cycle.id,
+          updated_at: cycle.at,
+          value: f.value,
+          // The week's figure in words ("50,60/100 — đã vượt ngưỡng nhưng chưa đủ biên …"), not the one it opened with.
+          message: f.message,
+          evidence: JSON.stringify(f.evidence),
+        }
       : alertValues(f, cycle, silence !== null);
     await trx.updateTable('alerts').set(values).where('id', '=', existing.id).execute();
     const event = f.holdOnly || up === 0 ? 'kept' : up > 0 ? 'escalated' : 'deescalated';

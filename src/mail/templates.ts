@@ -146,6 +146,9 @@ export function headline(a: DigestAlert): string {
   }
   switch (a.rule) {
     case 'floor':
+      // Held by the resolve margin: above the floor again, not yet by enough to close the alert.
+      if (a.value !== null && a.threshold !== null && a.value >= a.threshold)
+        return `${label} ${beforeAfter(a)} — đã trên ngưỡng ${viPoints(a.threshold)} nhưng chưa vượt đủ biên an toàn`;
       return `${label} ${beforeAfter(a)} — dưới ngưỡng ${viPoints(a.threshold)}`;
     case 'weeklyDrop':
       return `${label} ${beforeAfter(a)} — giảm ${viNumber(a.previous !== null && a.value !== null ? a.previous - a.value : null)} điểm so với tuần trước`;

@@ -9,6 +9,7 @@
 import { compareUnitCodes, viCount, viDate, viDelta, viInteger, viNumber, weekLabel } from '../domain/format.ts';
 import { metricDef } from '../domain/metrics.ts';
 import { ruleLabel, severityLabel } from '../domain/vocabulary.ts';
+import { shortfallWords } from '../drilldown/plan.ts';
 import type { BulletinModel, UnitRankRow, ValueRow } from './model.ts';
 import { nationalSentence, overdueSentence, rankSentence, trendSentences } from './sentences.ts';
 
@@ -191,6 +192,14 @@ function causesDraft(m: BulletinModel): string[] {
   if (gaps.length)
     out.push(
       `Số liệu Cổng dịch vụ công tỉnh và Cổng Dịch vụ công quốc gia còn chênh lệch vượt ngưỡng tại ${viCount(new Set(gaps.map((g) => g.unitCode)).size)} đơn vị (${[...new Set(gaps.map((g) => g.label))].join('; ')}): cần đối soát, đồng bộ hồ sơ.`,
+    );
+  if (m.drilldown.length)
+    out.push(
+      `Các thủ tục làm giảm điểm nhiều nhất (số liệu theo thủ tục trên Cổng DVCQG): ${m.drilldown
+        .map(
+          (d) => `${d.unitName} — thủ tục ${d.formalityCode} (${viInteger(d.shortfall)} ${shortfallWords(d.metric)})`,
+        )
+        .join('; ')}.`,
     );
   if (m.counts.overdue) out.push(`Còn ${viInteger(m.counts.overdue)} hồ sơ giải quyết trễ hạn.`);
   if (out.length === 0) out.push('Không có chỉ số giảm, không có chênh lệch vượt ngưỡng trong kỳ này.');

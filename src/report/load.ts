@@ -9,7 +9,9 @@ import { GROUP_CODES } from '../domain/metrics.ts';
 import { parsePeriodKey, periodLabel } from '../domain/periods.ts';
 import { cycleHistory, loadViews, resolveData } from '../snapshots/read.ts';
 import { reconciliationForReport } from './reconciliation.ts';
-import type { BulletinAlertInput, BulletinInput } from './model.ts';
+import type { BulletinAlertInput, BulletinDrillRow, BulletinInput } from './model.ts';
+import { drilldownOfCycle } from '../drilldown/store.ts';
+import { displayUnitName } from '../domain/names.ts';
 import { resolveFrame } from './frame.ts';
 import { InputError } from '../domain/errors.ts';
 
@@ -180,12 +182,41 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
       capturedAt: s.captured_at,
       values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, trendValue.get(`${s.id}|${g}`) ?? null])),
     })),
+    drilldown: await drillRows(db, cycle.id),
     reconciliation: await reconciliationForReport(db, config, {
       cycleId: cycle.id,
       province,
       nationalSnapshot: current,
     }),
   };
+}
+
+/** The top procedure of each unit the cycle's drill-down found something for. */
+async function drillRows(db: Kysely<DB>, cycleId: number): Promise<BulletinDrillRow[]> {
+  const found = await drilldownOfCycle(db, cycleId);
+  const codes = [...found.keys()];
+  if (codes.length === 0) return [];
+  const names = new Map(
+    (await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute()).map((u) => [
+      u.code,
+      displayUnitName(u.name),
+    ]),
+  );
+  return [...found].flatMap(([code, d]) => {
+    const top = d.procedures[0];
+    return top
+      ? [
+          {
+            unitCode: code,
+            unitName: names.get(code) ?? code,
+            formalityCode: top.formalityCode,
+            formalityName: top.formalityName,
+            metric: top.metric,
+            shortfall: top.shortfall,
+          },
+        ]
+      : [];
+  });
 }
 
 /**

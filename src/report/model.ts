@@ -52,6 +52,17 @@ export interface BulletinInput {
   /** Each stored data snapshot of the province (oldest first): TOTAL and groups. */
   trend: readonly { capturedAt: Date; values: Readonly<Record<string, number | null>> }[];
   reconciliation: BulletinReconciliation | null;
+  /** The cycle's drill-down: for each unit drilled, the procedure with the largest shortfall. */
+  drilldown?: readonly BulletinDrillRow[];
+}
+
+export interface BulletinDrillRow {
+  unitCode: string;
+  unitName: string;
+  formalityCode: string;
+  formalityName: string;
+  metric: string;
+  shortfall: number;
 }
 
 export interface BulletinAlertInput {
@@ -159,6 +170,7 @@ export interface BulletinModel {
   alerts: BulletinAlertRow[];
   reconciliation: BulletinReconciliation | null;
   trend: BulletinInput['trend'];
+  drilldown: readonly BulletinDrillRow[];
 }
 
 function score(view: SnapshotView | null, unit: string, metric: string): number | null {
@@ -354,5 +366,6 @@ export function buildBulletin(input: BulletinInput): BulletinModel {
     })),
     reconciliation: input.reconciliation,
     trend: input.trend,
+    drilldown: input.drilldown ?? [],
   };
 }

@@ -61,6 +61,10 @@ describe('chiso766 demo', () => {
     for (const ext of ['md', 'html', 'docx', 'xlsx'])
       expect(existsSync(path.join(dir, 'bulletin', `thong-bao-766.${ext}`))).toBe(true);
     expect(readFileSync(path.join(dir, 'bulletin', 'thong-bao-766.md'), 'utf8')).toContain('UBND xã Bù Gia Mập');
+    // Section II's draft names the procedure that cost each drilled unit the most.
+    expect(readFileSync(path.join(dir, 'bulletin', 'thong-bao-766.md'), 'utf8')).toContain(
+      'UBND xã Lộc Ninh — thủ tục 1.001022 (646 hồ sơ chưa giải quyết đúng hạn)',
+    );
 
     const second = await runCli(
       ['demo', '--dir', dir],

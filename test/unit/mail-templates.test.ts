@@ -160,6 +160,10 @@ describe('digest templates', () => {
       'xếp hạng giảm từ 10 xuống 23/95 đơn vị',
     );
     expect(headline({ ...a, event: 'resolved', value: 51.9 })).toBe('tổng điểm 51,90/100 — đã trở lại trên ngưỡng');
+    // Kept open by the resolve margin: never "dưới ngưỡng" for a figure above it.
+    expect(headline({ ...a, event: 'repeat', value: 50.6, previous: 41.25 })).toBe(
+      'tổng điểm 41,25 → 50,60/100 — đã trên ngưỡng 50 nhưng chưa vượt đủ biên an toàn',
+    );
     expect(headline({ ...a, metric: 'CKMB', maxScore: 18, value: 8.65, previous: null, threshold: 9 })).toBe(
       'công khai, minh bạch 8,65/18 — dưới ngưỡng 9',
     );
