@@ -27,6 +27,7 @@ import { startWorkers } from '../queue/workers.ts';
 import { buildReport } from '../report/bulletin.ts';
 import { drilldownOfCycle } from '../drilldown/store.ts';
 import { shortfallWords } from '../drilldown/plan.ts';
+import { truncate } from '../domain/format.ts';
 import { DOSSIER_PROBLEMS } from '../sources/provincial/dossiers.ts';
 import { startLocalServices } from '../offline/local.ts';
 import { action, CommandError } from './context.ts';
@@ -171,7 +172,7 @@ export function registerDemo(program: Command): void {
               const top = d.procedures[0];
               const counts = DOSSIER_PROBLEMS.map((p) => `${d.dossiers.filter((x) => x.problem === p).length} ${p}`);
               out.write(
-                `    ${code}: ${d.procedures.length} procedure(s)${top ? `, first ${top.formalityCode} "${top.formalityName.length > 60 ? `${top.formalityName.slice(0, 59)}…` : top.formalityName}" (${top.shortfall} ${shortfallWords(top.metric)})` : ''}` +
+                `    ${code}: ${d.procedures.length} procedure(s)${top ? `, first ${top.formalityCode} "${truncate(top.formalityName, 60)}" (${top.shortfall} ${shortfallWords(top.metric)})` : ''}` +
                   `${d.dossiers.length ? `; dossiers ${counts.join(', ')} — attached to its e-mail` : ''}\n`,
               );
             }

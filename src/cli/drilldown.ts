@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
-import { viInteger } from '../domain/format.ts';
+import { truncate, viInteger } from '../domain/format.ts';
 import { drilldownOfCycle, type UnitDrilldown } from '../drilldown/store.ts';
 import { shortfallWords } from '../drilldown/plan.ts';
 import { displayUnitName } from '../domain/names.ts';
@@ -87,7 +87,7 @@ export function registerDrilldown(program: Command): void {
               p.group,
               p.metric,
               p.formalityCode,
-              p.formalityName.length > 60 ? `${p.formalityName.slice(0, 59)}…` : p.formalityName,
+              truncate(p.formalityName, 60),
               viInteger(p.numerator),
               viInteger(p.denominator),
               `${viInteger(p.shortfall)} ${shortfallWords(p.metric)}`,

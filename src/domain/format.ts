@@ -89,3 +89,8 @@ export function weekLabel(week: string): string {
   const m = /^(\d{4})-W(\d{2})$/.exec(week);
   return m ? `tuần ${Number(m[2])}/${m[1]}` : week;
 }
+
+/** `text` cut to at most `max` characters, ending in "…" when cut (long procedure names in lists). */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}

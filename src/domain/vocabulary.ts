@@ -44,10 +44,6 @@ export const UNIT_KIND_LABEL: Readonly<Record<UnitKind, string>> = {
   commune: 'Xã, phường, đặc khu',
 };
 
-export function unitKindLabel(kind: string | null | undefined): string {
-  return kind ? (UNIT_KIND_LABEL[kind as UnitKind] ?? '') : '';
-}
-
 /** A cycle's state as ops read it. */
 export const CYCLE_STATE_LABEL: Readonly<Record<string, string>> = {
   running: 'đang thực hiện',

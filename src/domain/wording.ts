@@ -3,7 +3,7 @@
  * ("48,15/100"), a threshold ("50", not "50,00"), and HTML escaping for every value that reaches
  * an e-mail or a document.
  */
-import { viNumber } from './format.ts';
+import { viInteger, viNumber } from './format.ts';
 import { metricDef } from './metrics.ts';
 
 /** The short Vietnamese label of a metric (the code itself for an unknown one). */
@@ -21,6 +21,12 @@ export function viPoints(n: number | null | undefined): string {
 export function scoreOf(value: number | null | undefined, max: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   return max ? `${viNumber(value)}/${viPoints(max)}` : viNumber(value);
+}
+
+/** A share or a count with its unit: `99,91%`, `4.219 hồ sơ`; `—` for null. */
+export function figureWithUnit(value: number | null | undefined, unit: '%' | 'hồ sơ'): string {
+  if (value === null || value === undefined) return '—';
+  return unit === '%' ? `${viNumber(value)}%` : `${viInteger(value)} hồ sơ`;
 }
 
 export function escapeHtml(value: unknown): string {

@@ -12,6 +12,7 @@ import { alertNewsOfCycle } from '../alerts/query.ts';
 import { provincialSnapshotsOfCycle } from '../alerts/evaluate.ts';
 import type { Config } from '../config/load.ts';
 import type { Cycle, DB } from '../db/types.ts';
+import type { SnapshotView } from '../domain/observations.ts';
 import { isGroupCode, metricDef, type GroupCode } from '../domain/metrics.ts';
 import { localDateKey, parsePeriodKey, periodDateRange } from '../domain/periods.ts';
 import { archiveResponse } from '../snapshots/archive.ts';
@@ -94,7 +95,7 @@ export async function runDrilldown(
   const province = c.cycle.provinces;
 
   const units = await unitsToDrill(db, c.cycle, c.captureId, province);
-  if (units.drill.length === 0) return record(db, c.cycle.id, null, empty);
+  if (!units) return record(db, c.cycle.id, null, empty);
 
   const capture = await db
     .insertInto('captures')
@@ -288,7 +289,12 @@ async function record(
  * Units with a new or escalated indicator alert this cycle (most severe first), each with its
  * fallen groups and its DVCQG department id; the province's current snapshot view.
  */
-async function unitsToDrill(db: Kysely<DB>, cycle: Cycle, captureId: number, province: string) {
+async function unitsToDrill(
+  db: Kysely<DB>,
+  cycle: Cycle,
+  captureId: number,
+  province: string,
+): Promise<{ drill: DrillUnit[]; cur: SnapshotView } | null> {
   const news = (await alertNewsOfCycle(db, cycle.id)).filter(
     (a) =>
       a.kind === 'indicator' &&
@@ -304,14 +310,14 @@ async function unitsToDrill(db: Kysely<DB>, cycle: Cycle, captureId: number, pro
     .where('scope', '=', province)
     .executeTakeFirst();
   const cur = await resolveData(db, snap);
-  if (!cur || news.length === 0) return { drill: [] as DrillUnit[], cur: null as never };
+  if (!cur || news.length === 0) return null;
   const prev = (await cycleHistory(db, cur, 1))[0];
   const views = await loadViews(db, [cur, ...(prev ? [prev] : [])]);
   const curView = views.get(cur.id)!;
   const prevView = prev ? views.get(prev.id) : undefined;
   const order = (s: string) => (s === 'critical' ? 0 : 1);
   const codes = [...new Set([...news].sort((a, b) => order(a.severity) - order(b.severity)).map((a) => a.unit_code!))];
-  const departments = await aliases(db, 'dvcqg', codes);
+  const departments = await departmentIds(db, codes);
   const drill: DrillUnit[] = [];
   for (const code of codes) {
     const alerted = new Set(
@@ -323,15 +329,16 @@ async function unitsToDrill(db: Kysely<DB>, cycle: Cycle, captureId: number, pro
     const groups = fallenGroups(code, curView, prevView, alerted);
     if (groups.length) drill.push({ code, departmentId: departments.get(code) ?? null, groups });
   }
-  return { drill, cur: curView };
+  return drill.length ? { drill, cur: curView } : null;
 }
 
-async function aliases(db: Kysely<DB>, system: string, codes: readonly string[]): Promise<Map<string, string>> {
+/** The units' DVCQG department ids (the ids the catalogue's `appliedDepartmentIds` name). */
+async function departmentIds(db: Kysely<DB>, codes: readonly string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
   const rows = await db
     .selectFrom('unit_aliases')
     .select(['unit_code', 'alias', 'first_seen_at'])
-    .where('system', '=', system)
+    .where('system', '=', 'dvcqg')
     .where('unit_code', 'in', [...codes])
     .orderBy('first_seen_at', 'asc')
     .execute();
@@ -359,7 +366,7 @@ async function loadCatalogue(
     .selectFrom('formalities')
     .select((eb) => eb.fn.max('fetched_at').as('at'))
     .executeTakeFirst();
-  const at = newest?.at ? new Date(newest.at as unknown as string) : null;
+  const at = newest?.at ? new Date(newest.at) : null;
   if (!at || now.getTime() - at.getTime() > CATALOGUE_MAX_AGE_MS) {
     const items: CatalogueItem[] = [];
     for (let page = 1, total = 1; page <= total; page++) {

@@ -14,8 +14,6 @@ export interface UnitDrilldown {
   procedures: ProcedureRow[];
   dossiers: DossierFinding[];
   partial: boolean;
-  /** Whether the provincial system's dossier list was asked for. */
-  dossiersAsked: boolean;
 }
 
 /** What a cycle's drill-down holds, per unit drilled (units not drilled are absent). */
@@ -31,7 +29,6 @@ export async function drilldownOfCycle(db: Kysely<DB>, cycleId: number): Promise
     .orderBy('due_at')
     .orderBy('code')
     .execute();
-  const asked = dossiers.length > 0 || run.notes.every((n) => !n.startsWith('dossier search stopped'));
   for (const u of run.units)
     out.set(u.code, {
       groups: u.groups.filter(isGroupCode),
@@ -60,7 +57,6 @@ export async function drilldownOfCycle(db: Kysely<DB>, cycleId: number): Promise
           dueAt: d.due_at,
         })),
       partial: run.partial,
-      dossiersAsked: asked,
     });
   return out;
 }

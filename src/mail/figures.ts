@@ -49,11 +49,12 @@ export function rowsFor(
     const np = national?.prev?.observations.get(obsKey(unit, metric));
     const usePeer = !national && peers !== undefined && peers.kind !== 'province';
     const rank = national ? (nc?.rank ?? null) : usePeer ? (c?.peerRank ?? null) : (c?.rank ?? null);
-    const outOf = national
-      ? rankedOutOf(national.cur, metric, () => true, 'national')
-      : usePeer
-        ? rankedOutOf(cur, metric, (code) => peers!.kinds.get(code) === peers!.kind, peers!.kind)
-        : rankedOutOf(cur, metric, () => true, 'all');
+    const outOf =
+      rank === null
+        ? null
+        : national
+          ? rankedOutOf(national.cur, metric, 'national', peers?.kinds)
+          : rankedOutOf(cur, metric, usePeer ? peers!.kind : 'all', peers?.kinds);
     return {
       metric,
       current: c?.present ? c.score : null,
@@ -62,23 +63,40 @@ export function rowsFor(
       threshold: thresholds.get(metric) ?? null,
       rank,
       previousRank: national ? (np?.rank ?? null) : usePeer ? (p?.peerRank ?? null) : (p?.rank ?? null),
-      outOf: rank === null ? null : outOf,
+      outOf,
       noActivity: !national && inactive(cur),
       previousNoActivity: !national && inactive(prev),
     };
   });
 }
 
-/** "20 sở, ban, ngành": how many units of the kind were ranked on this metric (units with activity). */
+/** Per snapshot view: how many units were ranked on each metric, per unit kind (`metric|kind`). */
+const rankCounts = new WeakMap<SnapshotView, Map<string, number>>();
+
+/**
+ * "20 sở, ban, ngành": how many units of the kind were ranked on this metric (units with activity);
+ * `all` = departments and communes, `national` = the provinces of the national ranking. Counted
+ * once per view, not once per row.
+ */
 function rankedOutOf(
   view: SnapshotView | undefined,
   metric: string,
-  among: (code: string) => boolean,
   kind: UnitKind | 'national' | 'all',
+  kinds: ReadonlyMap<string, UnitKind> = new Map(),
 ): string | null {
   if (!view) return null;
-  let n = 0;
-  for (const o of view.observations.values()) if (o.metric === metric && o.rank !== null && among(o.unitCode)) n++;
+  let counts = rankCounts.get(view);
+  if (!counts) {
+    counts = new Map();
+    for (const o of view.observations.values()) {
+      if (o.rank === null) continue;
+      const key = `${o.metric}|${kinds.get(o.unitCode) ?? 'province'}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    rankCounts.set(view, counts);
+  }
+  const count = (k: string) => counts.get(`${metric}|${k}`) ?? 0;
+  const n = kind === 'all' ? count('department') + count('commune') : count(kind === 'national' ? 'province' : kind);
   return n ? rankedAmong(n, kind) : null;
 }
 
@@ -159,10 +177,7 @@ export async function loadFigures(db: Kysely<DB>, captureId: number, unitCodes: 
       );
       for (const a of alerts)
         if (a.rule === 'rankDrop')
-          a.outOf =
-            a.rankScope === 'peer' && u
-              ? rankedOutOf(data?.cur, 'TOTAL', (c) => kinds.get(c) === u.kind, u.kind)
-              : rankedOutOf(data?.cur, 'TOTAL', (c) => c !== u?.province_code, 'all');
+          a.outOf = rankedOutOf(data?.cur, 'TOTAL', a.rankScope === 'peer' && u ? u.kind : 'all', kinds);
       // A resolved alert keeps the figure that last broke the rule: show this week's instead.
       for (const a of alerts)
         if (a.event === 'resolved' && a.metric) a.value = rows.find((r) => r.metric === a.metric)?.current ?? a.value;

@@ -60,6 +60,7 @@ function discrepancyOf(metric: string | null, e: Record<string, unknown>): Discr
     gapPoints: num(e.gapPoints),
     provincialAt: at(e.provincialCapturedAt),
     nationalAt: at(e.nationalCapturedAt),
+    check: pair.check,
   };
 }
 

@@ -5,10 +5,10 @@
  */
 import { GROUP_CODES, isGroupCode, metricDef, WHAT_TO_CHECK, type GroupCode } from '../domain/metrics.ts';
 import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
-import { viDateTime, viInteger, viNumber, weekLabel } from '../domain/format.ts';
+import { truncate, viDateTime, viInteger, viNumber, weekLabel } from '../domain/format.ts';
 import { endpointLabel, ruleLabel } from '../domain/vocabulary.ts';
-import { escapeHtml, metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
-import { RECONCILIATION_PAIRS } from '../rules/reconciliation.ts';
+import { escapeHtml, figureWithUnit, metricLabel, scoreOf, viPoints } from '../domain/wording.ts';
+import type { ReconciliationRow } from '../rules/reconciliation.ts';
 import { shortfallWords } from '../drilldown/plan.ts';
 import type { DigestDrill } from './drill.ts';
 
@@ -33,16 +33,15 @@ export interface DigestAlert {
   discrepancy?: DiscrepancyFigures | null;
 }
 
-export interface DiscrepancyFigures {
-  label: string;
-  unit: '%' | 'hồ sơ';
-  provincial: number | null;
-  national: number | null;
-  gap: number | null;
-  gapPoints: number | null;
+/** Both figures of a discrepancy, their capture times, and what the unit checks. */
+export type DiscrepancyFigures = Pick<
+  ReconciliationRow,
+  'label' | 'unit' | 'provincial' | 'national' | 'gap' | 'gapPoints'
+> & {
   provincialAt: Date | null;
   nationalAt: Date | null;
-}
+  check: string | null;
+};
 
 export interface DigestRow {
   metric: string;
@@ -123,15 +122,11 @@ function beforeAfter(a: DigestAlert): string {
   return `${viNumber(a.previous)} → ${scoreOf(a.value, a.maxScore)}`;
 }
 
-function figureOf(value: number | null, unit: '%' | 'hồ sơ'): string {
-  return unit === '%' ? `${viNumber(value)}%` : `${viInteger(value)} hồ sơ`;
-}
-
 /** `Tỷ lệ số hóa hồ sơ: Cổng tỉnh 99,91%, Cổng quốc gia 57,01% — chênh lệch 42,90 điểm %` */
 export function discrepancyClause(d: DiscrepancyFigures): string {
   const gap =
     d.unit === '%' ? `${viNumber(d.gapPoints)} điểm %` : `${viInteger(d.gap === null ? null : Math.abs(d.gap))} hồ sơ`;
-  return `${d.label}: Cổng tỉnh ${figureOf(d.provincial, d.unit)}, Cổng quốc gia ${figureOf(d.national, d.unit)} — chênh lệch ${gap}`;
+  return `${d.label}: Cổng tỉnh ${figureWithUnit(d.provincial, d.unit)}, Cổng quốc gia ${figureWithUnit(d.national, d.unit)} — chênh lệch ${gap}`;
 }
 
 /** One short clause for subjects and lists: `tổng điểm 50,10 → 48,15/100 — dưới ngưỡng 50`. */
@@ -281,9 +276,8 @@ function checks(u: DigestUnit, tz: string): string[] {
     const d = a.discrepancy;
     if (a.event === 'resolved' || !d) continue;
     const at = (x: Date | null) => (x ? ` (thu thập lúc ${viDateTime(x, tz)})` : '');
-    const check = RECONCILIATION_PAIRS.find((p) => p.provincial === a.metric)?.check;
     out.push(
-      `${d.label}: Cổng tỉnh ${figureOf(d.provincial, d.unit)}${at(d.provincialAt)}, Cổng quốc gia ${figureOf(d.national, d.unit)}${at(d.nationalAt)}${check ? ` — ${check}` : ''}`,
+      `${d.label}: Cổng tỉnh ${figureWithUnit(d.provincial, d.unit)}${at(d.provincialAt)}, Cổng quốc gia ${figureWithUnit(d.national, d.unit)}${at(d.nationalAt)}${d.check ? ` — ${d.check}` : ''}`,
     );
   }
   return out;
@@ -291,11 +285,6 @@ function checks(u: DigestUnit, tz: string): string[] {
 
 function alertLine(a: DigestAlert): string {
   return `${eventLabel(a)}${a.severity === 'critical' && a.event !== 'resolved' ? ' (nghiêm trọng)' : ''}: ${headline(a)}`;
-}
-
-/** Long procedure names are cut in e-mails (the attachment and `chiso766 drilldown` have them whole). */
-function shortName(name: string): string {
-  return name.length > 90 ? `${name.slice(0, 88).trimEnd()}…` : name;
 }
 
 /** The drill-down in lines: a heading, one line per group (its top procedures), the dossier counts. */
@@ -307,7 +296,7 @@ function drillLines(d: DigestDrill | null | undefined): { heading: string; items
       ? `${groupName(g.group)}: ${g.rows
           .map(
             (r) =>
-              `thủ tục ${r.code} "${shortName(r.name)}" — ${viInteger(r.shortfall)} ${shortfallWords(r.metric)} (đạt ${viInteger(r.numerator)}/${viInteger(r.denominator)})`,
+              `thủ tục ${r.code} "${truncate(r.name, 90)}" — ${viInteger(r.shortfall)} ${shortfallWords(r.metric)} (đạt ${viInteger(r.numerator)}/${viInteger(r.denominator)})`,
           )
           .join('; ')}`
       : `${groupName(g.group)}: ${g.note}`,

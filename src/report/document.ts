@@ -170,24 +170,19 @@ function causesDraft(m: BulletinModel): string[] {
     out.push(
       `Có ${viCount(m.lists.fell.length)} chỉ số giảm${since}: ${m.lists.fell.map((r) => `${r.label} (${viDelta(r.change)})`).join('; ')}.`,
     );
-  const fallers = (rows: readonly UnitRankRow[]) =>
-    rows.filter((r) => r.change !== null && r.change < 0).sort((a, b) => a.change! - b.change!);
-  const dep = fallers(m.departments);
-  if (dep.length)
-    out.push(
-      `Sở, ban, ngành có tổng điểm giảm: ${dep
-        .slice(0, 5)
-        .map((r) => `${r.name} (${viDelta(r.change)})`)
-        .join('; ')}${dep.length > 5 ? ` và ${dep.length - 5} đơn vị khác` : ''}.`,
-    );
-  const com = fallers(m.communes);
-  if (com.length)
-    out.push(
-      `Xã, phường có tổng điểm giảm: ${com
-        .slice(0, 5)
-        .map((r) => `${r.name} (${viDelta(r.change)})`)
-        .join('; ')}${com.length > 5 ? ` và ${com.length - 5} đơn vị khác` : ''}.`,
-    );
+  // Units whose total fell, the largest falls first (five named, the rest counted).
+  const fallers = (what: string, rows: readonly UnitRankRow[]) => {
+    const fell = rows.filter((r) => r.change !== null && r.change < 0).sort((a, b) => a.change! - b.change!);
+    if (fell.length)
+      out.push(
+        `${what} có tổng điểm giảm: ${fell
+          .slice(0, 5)
+          .map((r) => `${r.name} (${viDelta(r.change)})`)
+          .join('; ')}${fell.length > 5 ? ` và ${fell.length - 5} đơn vị khác` : ''}.`,
+      );
+  };
+  fallers('Sở, ban, ngành', m.departments);
+  fallers('Xã, phường', m.communes);
   const gaps = m.reconciliation?.rows.filter((x) => x.outside) ?? [];
   if (gaps.length)
     out.push(

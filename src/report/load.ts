@@ -182,7 +182,7 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
       capturedAt: s.captured_at,
       values: Object.fromEntries(['TOTAL', ...GROUP_CODES].map((g) => [g, trendValue.get(`${s.id}|${g}`) ?? null])),
     })),
-    drilldown: await drillRows(db, cycle.id),
+    drilldown: await drillRows(db, cycle.id, units),
     reconciliation: await reconciliationForReport(db, config, {
       cycleId: cycle.id,
       province,
@@ -191,18 +191,14 @@ export async function loadBulletinInput(db: Kysely<DB>, config: Config, opts: Re
   };
 }
 
-/** The top procedure of each unit the cycle's drill-down found something for. */
-async function drillRows(db: Kysely<DB>, cycleId: number): Promise<BulletinDrillRow[]> {
-  const found = await drilldownOfCycle(db, cycleId);
-  const codes = [...found.keys()];
-  if (codes.length === 0) return [];
-  const names = new Map(
-    (await db.selectFrom('units').select(['code', 'name']).where('code', 'in', codes).execute()).map((u) => [
-      u.code,
-      displayUnitName(u.name),
-    ]),
-  );
-  return [...found].flatMap(([code, d]) => {
+/** The top procedure of each unit the cycle's drill-down found something for (names from the units already read). */
+async function drillRows(
+  db: Kysely<DB>,
+  cycleId: number,
+  units: readonly { code: string; name: string }[],
+): Promise<BulletinDrillRow[]> {
+  const names = new Map(units.map((u) => [u.code, displayUnitName(u.name)]));
+  return [...(await drilldownOfCycle(db, cycleId))].flatMap(([code, d]) => {
     const top = d.procedures[0];
     return top
       ? [

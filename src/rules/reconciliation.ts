@@ -3,7 +3,8 @@
  * table; a gap beyond `reconciliation.tolerancePoints` opens a discrepancy alert for the unit (and
  * ops), carrying both figures and both capture times.
  */
-import { delta, viInteger, viNumber } from '../domain/format.ts';
+import { delta, viNumber } from '../domain/format.ts';
+import { figureWithUnit } from '../domain/wording.ts';
 import { metricDef } from '../domain/metrics.ts';
 import { type Observation, type SnapshotView, obsKey } from '../domain/observations.ts';
 import type { Finding } from '../domain/findings.ts';
@@ -169,9 +170,10 @@ export function reconciliationFindings(
       previous: r.national,
       threshold: c.tolerancePoints,
       message:
-        r.unit === '%'
-          ? `${r.label}: Cổng tỉnh ${viNumber(r.provincial)}%, Cổng quốc gia ${viNumber(r.national)}% — chênh lệch ${viNumber(r.gapPoints)} điểm % (ngưỡng ${viNumber(c.tolerancePoints)})`
-          : `${r.label}: Cổng tỉnh ${viInteger(r.provincial)} hồ sơ, Cổng quốc gia ${viInteger(r.national)} hồ sơ — chênh lệch ${viInteger(r.gap === null ? null : Math.abs(r.gap))} hồ sơ (${viNumber(r.gapPoints)}%, ngưỡng ${viNumber(c.tolerancePoints)}%)`,
+        `${r.label}: Cổng tỉnh ${figureWithUnit(r.provincial, r.unit)}, Cổng quốc gia ${figureWithUnit(r.national, r.unit)} — chênh lệch ` +
+        (r.unit === '%'
+          ? `${viNumber(r.gapPoints)} điểm % (ngưỡng ${viNumber(c.tolerancePoints)})`
+          : `${figureWithUnit(r.gap === null ? null : Math.abs(r.gap), r.unit)} (${viNumber(r.gapPoints)}%, ngưỡng ${viNumber(c.tolerancePoints)}%)`),
       evidence: {
         provincial: r.provincial,
         national: r.national,

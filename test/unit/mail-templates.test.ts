@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { headline, renderDigest, renderOpsDigest, shortUnitName, type DigestModel } from '../../src/mail/templates.ts';
+import {
+  headline,
+  renderDigest,
+  renderOpsDigest,
+  shortUnitName,
+  type DigestAlert,
+  type DigestModel,
+} from '../../src/mail/templates.ts';
 import { escapeHtml as esc } from '../../src/domain/wording.ts';
 import { weekLabel } from '../../src/domain/format.ts';
 
@@ -52,6 +59,20 @@ const base: DigestModel = {
   ],
 };
 
+/** A discrepancy alert: digitisation 99,91 % at the provincial portal, 57,01 % at DVCQG. */
+const DIGITIZATION_GAP: DigestAlert = {
+  id: 2,
+  event: 'opened',
+  rule: 'reconciliation',
+  severity: 'warn',
+  metric: 'PROV_DIGITIZATION',
+  value: 99.91,
+  previous: 57.01,
+  threshold: 5,
+  maxScore: null,
+  message: 'x',
+};
+
 describe('digest templates', () => {
   it('subject like the issue example, in Vietnamese with vi-VN numbers', () => {
     expect(renderDigest(base).subject).toBe(
@@ -96,16 +117,7 @@ describe('digest templates', () => {
           ...base.units[0]!,
           alerts: [
             {
-              id: 2,
-              event: 'opened',
-              rule: 'reconciliation',
-              severity: 'warn',
-              metric: 'PROV_DIGITIZATION',
-              value: 99.91,
-              previous: 57.01,
-              threshold: 5,
-              maxScore: null,
-              message: 'x',
+              ...DIGITIZATION_GAP,
               discrepancy: {
                 label: 'Tỷ lệ số hóa hồ sơ',
                 unit: '%',
@@ -115,6 +127,7 @@ describe('digest templates', () => {
                 gapPoints: 42.9,
                 provincialAt: new Date('2026-11-22T20:00:00Z'),
                 nationalAt: new Date('2026-11-22T21:12:00Z'),
+                check: 'đối soát việc số hóa hồ sơ',
               },
             },
           ],
@@ -200,16 +213,7 @@ describe('digest templates', () => {
           detail: 'Cổng chặn <trang>',
         },
         {
-          id: 10,
-          event: 'opened',
-          rule: 'reconciliation',
-          severity: 'warn',
-          metric: 'PROV_DIGITIZATION',
-          value: 99.91,
-          previous: 57.01,
-          threshold: 5,
-          maxScore: null,
-          message: 'm',
+          ...DIGITIZATION_GAP,
           kind: 'discrepancy',
           unitCode: 'H19.08',
           unitName: 'Sở Tư pháp',
