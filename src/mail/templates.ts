@@ -452,7 +452,11 @@ export function renderOpsDigest(m: OpsDigestModel): RenderedMail {
     const where = [a.unitName ?? a.unitCode, a.kind === 'source' ? endpointLabel(a.metric) : null]
       .filter(Boolean)
       .join(', ');
-    return `${EVENT_LABEL[a.event]} — ${ruleLabel(a.rule)}${where ? ` (${where})` : ''}: ${a.detail}`;
+    const what = `${ruleLabel(a.rule)}${where ? ` (${where})` : ''}`;
+    // A fault that is over: say so first; its message is what it was.
+    return a.event === 'resolved'
+      ? `Đã khắc phục — ${what}; trước đó: ${a.detail}`
+      : `${EVENT_LABEL[a.event]} — ${what}: ${a.detail}`;
   });
   const footer =
     'Xem chi tiết và chạy lại các việc lỗi trên trang vận hành (/ops) của hệ thống. Thời gian theo giờ Việt Nam.';

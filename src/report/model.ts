@@ -8,11 +8,12 @@ import { GROUP_CODES, metricDef } from '../domain/metrics.ts';
 import { NO_ACTIVITY_LABEL, NO_GROUP_ACTIVITY_LABEL } from '../domain/activity.ts';
 import { compareUnitCodes, delta, round2, viCollator, viNumber } from '../domain/format.ts';
 import { displayUnitName } from '../domain/names.ts';
-import { scoreOf, viPoints } from '../domain/wording.ts';
+import { figureWithUnit, scoreOf, viPoints } from '../domain/wording.ts';
 import { provinceTitle } from '../domain/vocabulary.ts';
 import type { NoticeFrame } from './frame.ts';
 import { competitionRanks } from '../domain/ranking.ts';
 import { activityIn, judge } from '../rules/judged.ts';
+import { RECONCILIATION_PAIRS } from '../rules/reconciliation.ts';
 import type { UnitKind } from '../domain/units.ts';
 import { type SnapshotView, obsKey } from '../domain/observations.ts';
 
@@ -264,14 +265,19 @@ export function alertNow(a: BulletinAlertInput, view: SnapshotView): string {
   if (j.kind === 'noActivity') return NO_GROUP_ACTIVITY_LABEL;
   switch (a.rule) {
     case 'floor':
+      // Held open by the resolve margin: above the floor, not yet by enough to close the alert.
+      if (a.threshold !== null && o?.score != null && o.score >= a.threshold)
+        return `${scoreOf(o.score, o.maxScore)} (đã trên ngưỡng ${viPoints(a.threshold)}, chưa vượt đủ biên an toàn)`;
       return `${scoreOf(o?.score, o?.maxScore)}${a.threshold !== null ? ` (ngưỡng ${viPoints(a.threshold)})` : ''}`;
     case 'target':
       return `${scoreOf(o?.score, o?.maxScore)}${a.threshold !== null ? ` (chỉ tiêu ${viPoints(a.threshold)})` : ''}`;
     case 'weeklyDrop':
     case 'consecutiveDeclines':
       return `${scoreOf(o?.score, o?.maxScore)} (trước: ${viNumber(a.previous)})`;
-    case 'reconciliation':
-      return `Cổng tỉnh ${viNumber(a.value)}, Cổng quốc gia ${viNumber(a.previous)}`;
+    case 'reconciliation': {
+      const unitOf = RECONCILIATION_PAIRS.find((p) => p.provincial === a.metric)?.unit ?? '%';
+      return `Cổng tỉnh ${figureWithUnit(a.value, unitOf)}, Cổng quốc gia ${figureWithUnit(a.previous, unitOf)}`;
+    }
     case 'rankDrop':
     case 'nationalRankDrop':
       return `hạng ${o?.rank ?? a.value ?? '—'} (trước: ${a.previous ?? '—'})`;

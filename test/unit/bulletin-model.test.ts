@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildBulletin, classifyTrend, rankUnits, type BulletinInput } from '../../src/report/model.ts';
+import { alertNow, buildBulletin, classifyTrend, rankUnits, type BulletinInput } from '../../src/report/model.ts';
 import { trendSentences } from '../../src/report/sentences.ts';
 import { resolveFrame } from '../../src/report/frame.ts';
 import { fileSchema } from '../../src/config/schema.ts';
@@ -126,5 +126,40 @@ describe('units ranked by TOTAL', () => {
     ]);
     expect(r.find((x) => x.code === 'H19.104')!.status).toBe('không có dữ liệu');
     expect(r.find((x) => x.code === 'H19.103')!.biggestFaller).toBe(true);
+  });
+});
+
+describe("the annex's figure of an open alert", () => {
+  const base = {
+    unitCode: 'H19.112',
+    unitName: 'UBND xã Đắk Ơ',
+    severity: 'critical',
+    kind: 'indicator',
+    previous: 38.6,
+    message: 'x',
+    sinceWeek: '2026-W47',
+  };
+  const view = viewOf(1, new Date(), 'a', [
+    { ...obs('H19.112', 'TOTAL', 50.6), numerator: null, denominator: null },
+    { ...obs('H19.112', 'ON_TIME', 50, 50), numerator: 5, denominator: 10 },
+  ]);
+
+  it('a floor alert held by the margin is not called below the floor', () => {
+    expect(alertNow({ ...base, rule: 'floor', metric: 'TOTAL', value: 50.6, threshold: 50 }, view)).toBe(
+      '50,60/100 (đã trên ngưỡng 50, chưa vượt đủ biên an toàn)',
+    );
+    expect(alertNow({ ...base, rule: 'floor', metric: 'TOTAL', value: 50.6, threshold: 55 }, view)).toBe(
+      '50,60/100 (ngưỡng 55)',
+    );
+  });
+
+  it('a discrepancy shows counts as dossiers and shares as percentages', () => {
+    const gap = { ...base, rule: 'reconciliation', kind: 'discrepancy', threshold: 10 };
+    expect(alertNow({ ...gap, metric: 'PROV_RECEIVED', value: 4219, previous: 3375 }, view)).toBe(
+      'Cổng tỉnh 4.219 hồ sơ, Cổng quốc gia 3.375 hồ sơ',
+    );
+    expect(alertNow({ ...gap, metric: 'PROV_DIGITIZATION', value: 99.91, previous: 57.03 }, view)).toBe(
+      'Cổng tỉnh 99,91%, Cổng quốc gia 57,03%',
+    );
   });
 });

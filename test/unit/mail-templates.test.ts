@@ -229,6 +229,28 @@ describe('digest templates', () => {
     expect(m.text).toContain('Cảnh báo mới — Cổng dịch vụ công chặn truy cập (Đồng Nai, nhóm Công khai, minh bạch)');
     expect(m.text).toContain('Chênh lệch số liệu Cổng tỉnh và Cổng quốc gia (Sở Tư pháp): Tỷ lệ số hóa hồ sơ');
     expect(m.text).toContain('Chưa có người nhận thư của UBND xã A (H19.05)');
+    const over = renderOpsDigest({
+      week: '2026-W49',
+      timezone: 'Asia/Ho_Chi_Minh',
+      summaryLine: null,
+      alerts: [
+        {
+          ...DIGITIZATION_GAP,
+          event: 'resolved',
+          rule: 'source.coverage',
+          metric: null,
+          kind: 'source',
+          unitCode: 'H19',
+          unitName: 'Đồng Nai',
+          detail: 'Thiếu số liệu của tỉnh Đồng Nai',
+        },
+      ],
+      notes: [],
+    });
+    expect(over.subject).toBe('[Chỉ số 766] Vận hành: các sự cố đã khắc phục (tuần 49/2026)');
+    expect(over.text).toContain(
+      '- Đã khắc phục — Thiếu đơn vị hoặc số liệu (Đồng Nai); trước đó: Thiếu số liệu của tỉnh Đồng Nai',
+    );
     expect(m.text + m.html).not.toMatch(/source\.|reconciliation|PROV_|transparency|running|\bchiso766 /);
   });
 });
